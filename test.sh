@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The project's one test command (README and .ci/run run exactly this).
+# It installs what the tests need on a fresh machine, builds in Release, runs every test project,
+# and ends with one summary line "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+./scripts/ensure-deps.sh || { echo "test.sh: could not install the test dependencies (see above)"; exit 1; }
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+dotnet build ActorNet.sln -c Release -nologo -clp:ErrorsOnly || { echo "test.sh: build failed"; exit 1; }
+dotnet test ActorNet.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+
+# Sum the per-project result lines, e.g. "Passed!  - Failed:     0, Passed:    12, Skipped:     0, Total:    12".
+read -r passed failed skipped < <(grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
+  | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$rc"
