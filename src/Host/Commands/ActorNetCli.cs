@@ -54,6 +54,15 @@ public static class ActorNetCli
             return ExitCodes.InvalidInput;
         }
 
-        return result.Invoke(invocation);
+        try
+        {
+            return result.Invoke(invocation);
+        }
+        catch (Exception ex)
+        {
+            // A bug, not an operator mistake: say what failed in one line rather than dumping a stack trace.
+            context.Error.WriteLine($"actornet: internal error ({ex.GetType().Name}): {ex.Message}");
+            return ExitCodes.Failed;
+        }
     }
 }

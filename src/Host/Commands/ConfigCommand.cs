@@ -15,7 +15,7 @@ internal static class ConfigCommand
     /// <summary>Builds <c>config</c> and its two subcommands.</summary>
     public static Command Create(CliContext context)
     {
-        var command = new Command("config", "Show the effective configuration or validate a cluster file. " + ConfigOptions.LayeringHelp);
+        var command = new Command("config", "Show the effective configuration or validate a cluster file ('actornet config show --help' explains the layering).");
         command.Subcommands.Add(CreateShow(context));
         command.Subcommands.Add(CreateValidate(context));
         return command;

@@ -94,6 +94,13 @@ public sealed class ActorNetLogging : IDisposable
         return new ActorNetLogging(configuration.CreateLogger(), filePath);
     }
 
+    /// <summary>
+    /// Builds the logging of a node from its settings: the context is the node's cluster, id and name with the
+    /// given <paramref name="incarnation"/> (see <see cref="NodeLogContext.NewIncarnation"/>).
+    /// </summary>
+    public static ActorNetLogging ForNode(ActorNetSettings settings, long incarnation, TextWriter? console = null) =>
+        Create(settings.Logging, new NodeLogContext(settings.Cluster.Name, settings.Node.Id, settings.Node.Name, incarnation), console);
+
     /// <summary>File name of a node's JSON-lines log: <c>&lt;cluster&gt;-node-&lt;id&gt;.jsonl</c>.</summary>
     public static string FileName(NodeLogContext context) =>
         string.Create(CultureInfo.InvariantCulture, $"{context.Cluster}-node-{context.NodeId}.jsonl");

@@ -84,3 +84,27 @@ public class ConfigCommandTests
         stderr.ShouldContain("defined nodes: 1, 2, 3, 4");
     }
 }
+
+public class ConfigCommandRobustnessTests
+{
+    [Fact]
+    public void Show_TruncatedClusterFile_ValidOrOneLineErrorWithExitTwo()
+    {
+        var text = File.ReadAllText(RepoPaths.ClusterConf);
+        using var dir = new TempDir();
+        var file = Path.Combine(dir.Path, "truncated.conf");
+        for (var length = 0; length < text.Length; length += 5)
+        {
+            File.WriteAllText(file, text[..length]);
+            var (code, _, stderr) = CliRunner.Run("config", "show", "--config", file, "--node", "3");
+            if (code == 0)
+            {
+                continue;
+            }
+
+            code.ShouldBe(2, $"truncated at {length}: {stderr}");
+            stderr.TrimEnd('\n').Split('\n').Length.ShouldBe(1, $"truncated at {length}: {stderr}");
+            stderr.ShouldNotContain("   at ", Case.Sensitive, $"truncated at {length}");
+        }
+    }
+}

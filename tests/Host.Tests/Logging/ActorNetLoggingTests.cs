@@ -95,3 +95,28 @@ public class ActorNetLoggingTests
         settings.ConsoleFormat.ShouldBe(ConsoleLogFormat.Human);
     }
 }
+
+public class ActorNetLoggingForNodeTests
+{
+    [Fact]
+    public void ForNode_SampleClusterNode_EnrichesWithItsIdentity()
+    {
+        using var dir = new TempDir();
+        using var console = new StringWriter();
+        var loaded = ConfigLoader.Load(new ConfigLoadOptions(RepoPaths.ClusterConf, 2, [$"actornet.logging.file.folder=\"{dir.Path}\""]));
+        var settings = ActorNetSettings.FromConfig(loaded.Config);
+        string file;
+        using (var logging = ActorNetLogging.ForNode(settings, 77, console))
+        {
+            HostLog.LoggingStarted(logging.LoggerFactory.CreateLogger("t"), settings.Logging.Level.ToString(), logging.FilePath!);
+            file = logging.FilePath!;
+        }
+
+        file.ShouldBe(Path.Combine(dir.Path, "demo-node-2.jsonl"));
+        using var doc = JsonDocument.Parse(File.ReadAllLines(file).ShouldHaveSingleItem());
+        var p = doc.RootElement.GetProperty("properties");
+        (p.GetProperty("Cluster").GetString(), p.GetProperty("NodeId").GetInt32(), p.GetProperty("NodeName").GetString(), p.GetProperty("Incarnation").GetInt64())
+            .ShouldBe(("demo", 2, "bravo", 77L));
+        doc.RootElement.GetProperty("event").GetString().ShouldBe("LoggingStarted");
+    }
+}
