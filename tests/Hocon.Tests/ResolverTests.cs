@@ -149,3 +149,14 @@ public class ResolverTests
         Should.Throw<HoconException>(() => c.GetInt("a")).Message.ShouldContain("Resolve");
     }
 }
+
+public class ResolverConcatenationTests
+{
+    [Fact]
+    public void NullSubstitution_InConcatenation_IsEmptyString_LiteralNullIsText()
+    {
+        var c = ConfigurationFactory.ParseStringUnresolved("n = null\ns = a${n}b\nt = null x").Resolve(ResolveOptions.NoEnvironment);
+        c.GetString("s").ShouldBe("ab");
+        c.GetString("t").ShouldBe("null x");
+    }
+}
