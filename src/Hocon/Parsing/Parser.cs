@@ -474,25 +474,14 @@ internal sealed class Parser
         }
     }
 
-    private static readonly string[] s_includeKinds = ["required(", "file(", "url(", "classpath("];
-
+    /// <summary>
+    /// An unquoted <c>include</c> at the start of a key is always an include statement (the spec: anything but a
+    /// quoted name after it is an error); <c>"include"</c> quoted, or <c>include.x</c>, are ordinary keys.
+    /// </summary>
     private bool IsInclude()
     {
         var t = Peek();
-        if (t.Type != TokenType.Unquoted || t.Text != "include" || Peek(1).Type is not (TokenType.Whitespace or TokenType.Newline))
-        {
-            return false;
-        }
-
-        var j = 1;
-        while (Peek(j).Type is TokenType.Whitespace or TokenType.Newline)
-        {
-            j++;
-        }
-
-        var n = Peek(j);
-        return n.Type == TokenType.Quoted
-            || (n.Type == TokenType.Unquoted && s_includeKinds.Any(k => n.Text.StartsWith(k, StringComparison.Ordinal)));
+        return t.Type == TokenType.Unquoted && t.Text == "include";
     }
 
     private void Include(OrderedDictionary<string, HoconValue> fields)
@@ -520,7 +509,7 @@ internal sealed class Parser
             }
             else if (t.Type != TokenType.Whitespace)
             {
-                throw Err(t, "expected include \"name\", file(\"name\"), required(...) but found " + t.Describe());
+                throw Err(t, "expected a quoted name after include (include \"name\", file(\"name\"), required(...)) but found " + t.Describe());
             }
 
             Next();
@@ -547,7 +536,9 @@ internal sealed class Parser
 
         if (s != "\u0001" || names.Count != 1)
         {
-            throw Err(inc, "expected include \"name\", include file(\"name\") or include required(...) with one quoted name");
+            var found = Peek();
+            throw Err(names.Count == 0 ? found : inc, "expected a quoted name after include (include \"name\", file(\"name\"), required(...)) but found "
+                + (names.Count == 0 && s.Length == 0 ? found.Describe() : "'" + s.Replace('\u0001', '"') + "'"));
         }
 
         var name = names[0];

@@ -142,6 +142,12 @@ internal sealed class Resolver
             foreach (var p in c.Pieces)
             {
                 var r = ResolveValue(p);
+                if (r is HoconNull && ValueOps.IsUnresolvedNode(p))
+                {
+                    // The spec: a substitution that evaluates to null becomes the empty string in a concatenation.
+                    r = new HoconString(string.Empty, r.Origin);
+                }
+
                 if (r is not null)
                 {
                     parts.Add(r);
