@@ -176,9 +176,19 @@ internal sealed class Parser
                 Next();
                 afterComma = true;
             }
-            else if (t.Type is TokenType.RBrace or TokenType.Eof or TokenType.Newline)
+            else if (t.Type == TokenType.Newline)
             {
-                // a newline separates fields like a comma; '}' and end of file are handled at the top of the loop
+                // A newline separates fields like a comma; a comma may still follow on a later line.
+                SkipWsNl();
+                if (Peek().Type == TokenType.Comma)
+                {
+                    Next();
+                    afterComma = true;
+                }
+            }
+            else if (t.Type is TokenType.RBrace or TokenType.Eof)
+            {
+                // handled at the top of the loop
             }
             else
             {
@@ -433,9 +443,19 @@ internal sealed class Parser
                 Next();
                 afterComma = true;
             }
-            else if (t.Type is TokenType.RBracket or TokenType.Newline)
+            else if (t.Type == TokenType.Newline)
             {
-                // next element or end
+                // A newline separates elements like a comma; a comma may still follow on a later line.
+                SkipWsNl();
+                if (Peek().Type == TokenType.Comma)
+                {
+                    Next();
+                    afterComma = true;
+                }
+            }
+            else if (t.Type == TokenType.RBracket)
+            {
+                // end of the array
             }
             else
             {
