@@ -224,3 +224,20 @@ public class ConfigTests
         ConfigurationFactory.Empty.Entries.ShouldBeEmpty();
     }
 }
+
+public class ConfigurationFactoryTests
+{
+    [Fact]
+    public void FromProperties_StringsAtPaths_ConvertedByGetters_LaterWins()
+    {
+        var d = ConfigurationFactory.FromProperties(
+            [new("actornet.node.remoting.port", "4999"), new("a.\"b.c\"", "on"), new("t", "1"), new("t", "200ms")], "-D");
+        d.GetInt("actornet.node.remoting.port").ShouldBe(4999);
+        d.GetValue("actornet.node.remoting.port").Origin.Description.ShouldBe("-D");
+        d.GetBoolean("a.\"b.c\"").ShouldBeTrue();
+        d.GetTimeSpan("t").ShouldBe(TimeSpan.FromMilliseconds(200));
+        var layered = d.WithFallback(ConfigurationFactory.ParseString("actornet.node.remoting.port = 2552\nactornet.node.name = n1"));
+        layered.GetInt("actornet.node.remoting.port").ShouldBe(4999);
+        layered.GetString("actornet.node.name").ShouldBe("n1");
+    }
+}
