@@ -107,6 +107,14 @@ public class ConfigTests
     }
 
     [Fact]
+    public void HasPath_ThroughNonObject_IsFalse_GetterThrows()
+    {
+        var c = Parse("a = 5");
+        c.HasPath("a.b").ShouldBeFalse();
+        Should.Throw<HoconException>(() => c.GetInt("a.b")).Message.ShouldContain("expected an object at 'a'");
+    }
+
+    [Fact]
     public void Getters_NumbersAsStrings_AreConverted()
     {
         var c = Parse("a = \"42\"\nb = 42\nflag = \"true\"");
