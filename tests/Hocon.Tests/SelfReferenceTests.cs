@@ -25,6 +25,9 @@ public class SelfReferenceTests
     [InlineData("bar : { a : ${foo.d}, b : 1 }\nbar.b = 3\nfoo : { c : ${bar.b}, d : 2 }\nfoo.d = 4", "{\"bar\":{\"a\":4,\"b\":3},\"foo\":{\"c\":3,\"d\":4}}")]
     [InlineData("a=1,a=${a}x,a=${a}y,a=${a}z", "{\"a\":\"1xyz\"}")]
     [InlineData("a = [1], a += 2, a += 3", "{\"a\":[1,2,3]}")]
+    [InlineData("a += 1", "{\"a\":[1]}")]
+    [InlineData("a=${?b}foo, b=${a}", "{\"a\":\"foo\",\"b\":\"foo\"}")]
+    [InlineData("a=1, b={c=5}, b=${a}, a=${b}", "{\"a\":1,\"b\":1}")]
     public void SelfReference_LooksAtEarlierValue(string text, string expectedJson)
     {
         ConfigurationFactory.ParseStringUnresolved(text).Resolve(ResolveOptions.NoEnvironment).ToJson().ShouldBe(expectedJson);
@@ -35,6 +38,7 @@ public class SelfReferenceTests
     [InlineData("a=1,a=[${a}, 2]")]
     [InlineData("a=${b}, b=${a}")]
     [InlineData("a=${b}, b=${c}, c=${a}")]
+    [InlineData("a=${a}foo")]
     public void Cycle_WithoutEarlierValue_IsAnError(string text)
     {
         var e = Should.Throw<HoconException>(() => ConfigurationFactory.ParseStringUnresolved(text).Resolve(ResolveOptions.NoEnvironment));
