@@ -43,6 +43,6 @@ public sealed class AdapterCounters
     /// <summary>Frames the device refused (queue full, invalid, too large) and were dropped.</summary>
     public long WriteDrops => Volatile.Read(ref _writeDrops);
 
-    /// <summary>Super-frames (GSO) dropped because this adapter cannot take them and software segmentation is not implemented.</summary>
+    /// <summary>Super-frames (GSO) dropped because this adapter cannot take them and software segmentation cannot cut their kind (e.g. legacy UFO).</summary>
     public long OffloadUnsupported => Volatile.Read(ref _offloadUnsupported);
 }

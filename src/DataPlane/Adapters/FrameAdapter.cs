@@ -15,6 +15,9 @@ namespace ActorNet.DataPlane.Adapters;
 /// </remarks>
 public abstract class FrameAdapter : IDisposable
 {
+    /// <summary>Largest GSO super-frame: a 65535-byte IP packet plus an Ethernet header and one VLAN tag.</summary>
+    public const int MaxSuperFrameSize = 65535 + 18;
+
     private byte[]? _scratch; // writer thread only: software checksum completion for adapters without offload
 
     /// <summary>Creates the base with its identity and limits.</summary>
@@ -107,11 +110,14 @@ public abstract class FrameAdapter : IDisposable
     /// <summary>
     /// Hands one frame to the OS. Returns false (and counts a drop) when it is a runt, too large, or the device
     /// refuses it. A frame with a partial checksum given to an adapter without offload has its checksum finished
-    /// in software; a GSO super-frame given to such an adapter is dropped and counted. Writer thread only.
+    /// in software; a GSO super-frame given to such an adapter is cut into segments in software
+    /// (<see cref="SoftwareSegmentation"/>; a kind it cannot cut is dropped and counted). Writer thread only.
     /// </summary>
     public bool TryWrite(ReadOnlySpan<byte> frame, in FrameOffload offload)
     {
-        if (frame.Length < ShmMacHeader.Size || frame.Length > MaxFrameSize || !offload.IsValidFor(frame.Length))
+        // A super-frame may exceed this adapter's MTU: it is cut below when the adapter cannot take it whole.
+        int limit = offload.Gso == GsoKind.None ? MaxFrameSize : Math.Max(MaxFrameSize, MaxSuperFrameSize);
+        if (frame.Length < ShmMacHeader.Size || frame.Length > limit || !offload.IsValidFor(frame.Length))
         {
             Counters._writeDrops++;
             return false;
@@ -120,13 +126,12 @@ public abstract class FrameAdapter : IDisposable
         var effective = offload;
         if (!SupportsOffload && !offload.IsNone)
         {
+            _scratch ??= new byte[MaxFrameSize];
             if (offload.Gso != GsoKind.None)
             {
-                Counters._offloadUnsupported++;
-                return false;
+                return WriteSegmented(frame, offload);
             }
 
-            _scratch ??= new byte[MaxFrameSize];
             var copy = _scratch.AsSpan(0, frame.Length);
             frame.CopyTo(copy);
             offload.TryCompleteChecksum(copy);
@@ -143,6 +148,32 @@ public abstract class FrameAdapter : IDisposable
         Counters._framesWritten++;
         Counters._bytesWritten += frame.Length;
         return true;
+    }
+
+    private bool WriteSegmented(ReadOnlySpan<byte> frame, in FrameOffload offload)
+    {
+        if (!SoftwareSegmentation.TryPlan(frame, offload, out var plan))
+        {
+            Counters._offloadUnsupported++;
+            return false;
+        }
+
+        bool all = true;
+        for (int i = 0; i < plan.SegmentCount; i++)
+        {
+            int n = SoftwareSegmentation.WriteSegment(frame, plan, i, _scratch);
+            if (n == 0 || !WriteCore(_scratch.AsSpan(0, n), FrameOffload.None))
+            {
+                Counters._writeDrops++;
+                all = false;
+                continue;
+            }
+
+            Counters._framesWritten++;
+            Counters._bytesWritten += n;
+        }
+
+        return all;
     }
 
     /// <summary>Writes <paramref name="lengths"/>.Length frames laid out like <see cref="ReadBatch"/>; returns how many were accepted. Writer thread only.</summary>

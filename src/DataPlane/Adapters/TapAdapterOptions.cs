@@ -13,7 +13,7 @@ public sealed record TapAdapterOptions
     public const int MaxTapMtu = 65521;
 
     /// <summary>Largest frame a GSO super-frame can be: a 65535-byte IP packet plus an Ethernet header and one VLAN tag.</summary>
-    public const int MaxSuperFrameSize = 65535 + 18;
+    public const int MaxSuperFrameSize = FrameAdapter.MaxSuperFrameSize;
 
     /// <summary>Interface name (at most 15 ASCII characters), e.g. <c>shm0</c>.</summary>
     public required string Name { get; init; }

@@ -131,16 +131,46 @@ public sealed class InMemoryAdapterTests
     }
 
     [Fact]
-    public void TryWrite_SuperFrameToAdapterWithoutOffload_IsDroppedAsUnsupported()
+    public void TryWrite_TcpSuperFrameToAdapterWithoutOffload_IsSegmentedInSoftware()
+    {
+        var (a, b) = InMemoryAdapter.CreatePair(FrameBuilder.MacA, FrameBuilder.MacB, maxFrameSize: 1518, depth: 64);
+        using var _a = a;
+        using var _b = b;
+        var data = new byte[20_000];
+        new Random(1).NextBytes(data);
+        var super = SoftwareSegmentationTests.TcpSuperFrame(data, v6: false);
+        var gso = new FrameOffload(FrameOffload.FlagNeedsChecksum, (byte)GsoKind.TcpV4, 66, 1448, 34, 16);
+
+        a.TryWrite(super, gso).ShouldBeTrue();
+
+        a.Counters.FramesWritten.ShouldBe(14);
+        var buffer = new byte[1518];
+        int total = 0;
+        int n;
+        while ((n = b.Read(buffer, out var offload)) > 0)
+        {
+            offload.IsNone.ShouldBeTrue();
+            n.ShouldBeLessThanOrEqualTo(1514);
+            FrameCracker.TryCrack(buffer.AsSpan(0, n), out var t).ShouldBe(ParseStatus.Ok);
+            t.DestinationPort.ShouldBe((ushort)5201);
+            total += n - 14 - 20 - 32;
+        }
+
+        total.ShouldBe(data.Length);
+    }
+
+    [Fact]
+    public void TryWrite_UfoSuperFrameToAdapterWithoutOffload_IsDroppedAsUnsupported()
     {
         var (a, b) = InMemoryAdapter.CreatePair(FrameBuilder.MacA, FrameBuilder.MacB);
         using var _a = a;
         using var _b = b;
         var (frame, _, _) = OffloadSamples.UdpWithPartialChecksum();
-        var gso = new FrameOffload(FrameOffload.FlagNeedsChecksum, (byte)GsoKind.TcpV4, 42, 1448, 34, 16);
+        var ufo = new FrameOffload(0, (byte)GsoKind.Udp, 0, 8, 0, 0);
 
-        a.TryWrite(frame, gso).ShouldBeFalse();
+        a.TryWrite(frame, ufo).ShouldBeFalse();
         a.Counters.OffloadUnsupported.ShouldBe(1);
+        b.Pending.ShouldBe(0);
     }
 
     [Fact]

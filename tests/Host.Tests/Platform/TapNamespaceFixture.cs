@@ -16,7 +16,7 @@ internal sealed class TapNamespaceFixture : IDisposable
     private volatile bool _stop;
     private Exception? _bridgeFailure;
 
-    public TapNamespaceFixture(int subnet, bool offloads, int mtu = 1500)
+    public TapNamespaceFixture(int subnet, bool offloads, int mtu = 1500, bool? offloads2 = null)
     {
         // Not root or no /dev/net/tun: fail with the helper's message rather than pass silently.
         NetworkNamespace.EnsurePrerequisites();
@@ -29,7 +29,7 @@ internal sealed class TapNamespaceFixture : IDisposable
             Address1 = IPAddress.Parse($"10.250.{subnet}.1");
             Address2 = IPAddress.Parse($"10.250.{subnet}.2");
             Tap1 = Ns1.Run(() => TapAdapter.Open(Options(1, Address1, offloads, mtu)));
-            Tap2 = Ns2.Run(() => TapAdapter.Open(Options(2, Address2, offloads, mtu)));
+            Tap2 = Ns2.Run(() => TapAdapter.Open(Options(2, Address2, offloads2 ?? offloads, mtu)));
         }
         catch
         {

@@ -33,7 +33,42 @@ public sealed class TapNamespaceIntegrationTests
     public async Task TcpTransfer_WithOffloads_CrossesAsSuperFramesIntact()
     {
         using var net = new TapNamespaceFixture(subnet: 72, offloads: true, mtu: 1500);
-        const int Port = 5201;
+        await TransferAndVerify(net, port: 5201);
+
+        net.SuperFramesBridged.ShouldBeGreaterThan(0, "with TSO on, the kernel should hand over TCP super-frames larger than the MTU");
+        net.LargestFrame.ShouldBeGreaterThan(1514);
+        net.Tap2.Counters.FramesWritten.ShouldBeLessThan(net.Tap1.Counters.FramesRead + 10);
+    }
+
+    [Fact]
+    public async Task TcpTransfer_FromOffloadTapToPlainTap_SuperFramesAreSegmentedInSoftware()
+    {
+        using var net = new TapNamespaceFixture(subnet: 73, offloads: true, mtu: 1500, offloads2: false);
+        await TransferAndVerify(net, port: 5202);
+
+        net.SuperFramesBridged.ShouldBeGreaterThan(0);
+        net.Tap2.SupportsOffload.ShouldBeFalse();
+        net.Tap2.Counters.FramesWritten.ShouldBeGreaterThan(net.Tap1.Counters.FramesRead, "each super-frame became several MTU-sized frames");
+        net.Tap2.Counters.OffloadUnsupported.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Ping_WithMaximumTapMtu_Crosses60KFramesUnfragmented()
+    {
+        using var net = new TapNamespaceFixture(subnet: 74, offloads: false, mtu: 65521);
+
+        var link = await net.Ns1.ExecAsync(TimeSpan.FromSeconds(5), "ip", "-o", "link", "show", "shm0");
+        link.StandardOutput.ShouldContain("mtu 65521");
+        link.StandardOutput.ShouldContain(MacAddress.ForNode(NetworkKind.Local, 1).ToString());
+        var ping = await net.Ns1.ExecAsync(TimeSpan.FromSeconds(20), "ping", "-c", "2", "-i", "0.2", "-W", "2", "-M", "do", "-s", "60000", net.Address2.ToString());
+
+        ping.ExitCode.ShouldBe(0, $"ping failed:\n{ping.StandardOutput}\n{ping.StandardError}");
+        net.LargestFrame.ShouldBeGreaterThan(60_000);
+    }
+
+    private static async Task TransferAndVerify(TapNamespaceFixture net, int port)
+    {
+        int Port = port;
         var payload = new byte[6 * 1024 * 1024];
         new Random(42).NextBytes(payload);
 
@@ -76,8 +111,6 @@ public sealed class TapNamespaceIntegrationTests
         net.BridgeFailure.ShouldBeNull();
         received.ShouldBe(payload.Length);
         digest.ShouldBe(SHA256.HashData(payload));
-        net.SuperFramesBridged.ShouldBeGreaterThan(0, "with TSO on, the kernel should hand over TCP super-frames larger than the MTU");
-        net.LargestFrame.ShouldBeGreaterThan(1514);
         net.Tap1.Counters.Garbled.ShouldBe(0);
         net.Tap2.Counters.WriteDrops.ShouldBe(0);
     }
