@@ -62,6 +62,9 @@ internal sealed class TapNamespaceFixture : IDisposable
     /// <summary>Frames the bridge moved that were GSO super-frames; written by the bridge thread.</summary>
     public long SuperFramesBridged;
 
+    /// <summary>Bytes the bridge thread allocated inside adapter reads/writes after warm-up; written by the bridge thread.</summary>
+    public long SteadyStateAllocatedBytes;
+
     /// <summary>Largest frame the bridge moved; written by the bridge thread.</summary>
     public int LargestFrame;
 
@@ -98,7 +101,13 @@ internal sealed class TapNamespaceFixture : IDisposable
         {
             while (!_stop)
             {
+                long before = GC.GetAllocatedBytesForCurrentThread();
                 bool moved = Move(Tap1, Tap2, buffer) | Move(Tap2, Tap1, buffer);
+                if (FramesBridged > 20)
+                {
+                    SteadyStateAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - before; // after warm-up (lazy scratch buffers)
+                }
+
                 if (!moved)
                 {
                     Tap1.WaitReadable(1); // short: the other direction is polled on the next turn

@@ -113,6 +113,8 @@ public sealed class TapNamespaceIntegrationTests
         digest.ShouldBe(SHA256.HashData(payload));
         net.Tap1.Counters.Garbled.ShouldBe(0);
         net.Tap2.Counters.WriteDrops.ShouldBe(0);
+        net.FramesBridged.ShouldBeGreaterThan(60);
+        net.SteadyStateAllocatedBytes.ShouldBe(0, "TAP reads, writes and software segmentation must not allocate per frame");
     }
 }
 
