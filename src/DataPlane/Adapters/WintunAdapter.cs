@@ -34,8 +34,7 @@ public sealed unsafe class WintunAdapter : FrameAdapter
         _session = session;
         _translator = translator;
         _replies = new FrameQueue(16, 64);
-        var readEvent = new ManualResetEvent(false) { SafeWaitHandle = new SafeWaitHandle(Interop.Wintun.WintunGetReadWaitEvent(session), ownsHandle: false) };
-        _waitHandles = [readEvent, _replies.Signal.WaitHandle];
+        _waitHandles = [new BorrowedWaitHandle(Interop.Wintun.WintunGetReadWaitEvent(session)), _replies.Signal.WaitHandle];
     }
 
     /// <summary>The ARP/neighbour translator (counters, learnt neighbours).</summary>
@@ -180,5 +179,11 @@ public sealed unsafe class WintunAdapter : FrameAdapter
         }
 
         base.Dispose(disposing);
+    }
+
+    // Wintun owns its read event (closed by WintunEndSession); this wraps it for WaitHandle.WaitAny without owning it.
+    private sealed class BorrowedWaitHandle : WaitHandle
+    {
+        internal BorrowedWaitHandle(nint handle) => SafeWaitHandle = new SafeWaitHandle(handle, ownsHandle: false);
     }
 }
