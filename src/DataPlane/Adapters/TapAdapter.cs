@@ -85,27 +85,33 @@ public sealed unsafe class TapAdapter : FrameAdapter
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// tun silently truncates a frame larger than the buffer and returns the truncated length, so the read
+    /// vector ends with a one-byte overflow probe: a read that reaches it means the frame was larger than
+    /// <paramref name="frame"/> and is reported as such (the base counts it oversize and drops it).
+    /// </remarks>
     protected override int ReadCore(Span<byte> frame, out FrameOffload offload, out bool garbledOffload)
     {
         offload = FrameOffload.None;
         garbledOffload = false;
+        int headerSize = _vnet ? FrameOffload.Size : 0;
         byte* header = stackalloc byte[FrameOffload.Size];
-        var iov = stackalloc Interop.Tun.IoVec[2];
+        byte* probe = stackalloc byte[1];
+        var iov = stackalloc Interop.Tun.IoVec[3];
         while (true)
         {
             nint n;
             fixed (byte* p = frame)
             {
+                int count = 0;
                 if (_vnet)
                 {
-                    iov[0] = new Interop.Tun.IoVec { Base = header, Length = FrameOffload.Size };
-                    iov[1] = new Interop.Tun.IoVec { Base = p, Length = (nuint)frame.Length };
-                    n = Interop.Tun.readv(_fd, iov, 2);
+                    iov[count++] = new Interop.Tun.IoVec { Base = header, Length = FrameOffload.Size };
                 }
-                else
-                {
-                    n = Interop.Tun.read(_fd, p, (nuint)frame.Length);
-                }
+
+                iov[count++] = new Interop.Tun.IoVec { Base = p, Length = (nuint)frame.Length };
+                iov[count++] = new Interop.Tun.IoVec { Base = probe, Length = 1 };
+                n = Interop.Tun.readv(_fd, iov, count);
             }
 
             if (n < 0)
@@ -124,19 +130,23 @@ public sealed unsafe class TapAdapter : FrameAdapter
                 throw new IOException($"Reading TAP {Name} failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
             }
 
-            if (!_vnet)
+            if (n == 0)
             {
-                return n == 0 ? 0 : (int)n;
+                return 0;
             }
 
-            if (n < FrameOffload.Size)
+            if (n < headerSize)
             {
                 return 1; // runt: counted by the base
             }
 
-            int length = (int)n - FrameOffload.Size;
-            if (length > 0 && length <= frame.Length
-                && !FrameOffload.TryRead(new ReadOnlySpan<byte>(header, FrameOffload.Size), length, out offload))
+            int length = (int)n - headerSize;
+            if (length > frame.Length)
+            {
+                return length; // reached the probe: oversize, counted by the base
+            }
+
+            if (_vnet && length > 0 && !FrameOffload.TryRead(new ReadOnlySpan<byte>(header, FrameOffload.Size), length, out offload))
             {
                 garbledOffload = true;
             }
