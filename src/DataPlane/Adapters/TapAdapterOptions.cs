@@ -40,6 +40,12 @@ public sealed record TapAdapterOptions
     /// <summary>Bring the link up after configuring it.</summary>
     public bool Up { get; init; } = true;
 
+    /// <summary>
+    /// Whether a ring slot payload of <paramref name="slotPayloadBytes"/> can carry super-frames with their offload
+    /// header, i.e. whether a node may turn <see cref="Offloads"/> on for a network with that slot size.
+    /// </summary>
+    public static bool OffloadsFit(int slotPayloadBytes) => slotPayloadBytes >= MaxSuperFrameSize + FrameOffload.Size;
+
     /// <summary>The largest frame the adapter will carry with these options.</summary>
     public int MaxFrameSize => Offloads ? MaxSuperFrameSize : Mtu + 18;
 }

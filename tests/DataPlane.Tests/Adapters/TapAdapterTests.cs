@@ -46,4 +46,13 @@ public sealed class TapAdapterTests
         (Valid with { Mtu = 1500 }).MaxFrameSize.ShouldBe(1518);
         (Valid with { Offloads = true }).MaxFrameSize.ShouldBe(65553);
     }
+
+    [Theory]
+    [InlineData(1514, false)]
+    [InlineData(65536, false)]
+    [InlineData(65563, true)]
+    public void OffloadsFit_SlotSize_MustHoldASuperFrameAndItsHeader(int slot, bool fits)
+    {
+        TapAdapterOptions.OffloadsFit(slot).ShouldBe(fits);
+    }
 }

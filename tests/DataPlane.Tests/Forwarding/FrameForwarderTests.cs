@@ -1,5 +1,7 @@
 using ActorNet.DataPlane.Forwarding;
 using ActorNet.DataPlane.Frames;
+using FsCheck;
+using FsCheck.Fluent;
 
 namespace ActorNet.DataPlane.Tests.Forwarding;
 
@@ -194,5 +196,34 @@ public sealed class FrameForwarderTests
         }
 
         (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
+    }
+
+    [Fact]
+    public void Decide_ArbitraryFramesAndSnapshots_NeverThrowsAndOnlyNamesConfiguredRings()
+    {
+        var gen = from bytes in ArbMap.Default.GeneratorFor<byte[]>()
+                  from nodes in Gen.ArrayOf(Gen.Zip(Gen.Choose(1, 8), Gen.Elements(true, false)))
+                  from broadcast in Gen.Choose(-1, 3)
+                  select (bytes, nodes, broadcast);
+        Prop.ForAll(gen.ToArbitrary(), c =>
+        {
+            var b = new ForwardingSnapshotBuilder(NetworkKind.Local, 1).WithBroadcastRing(c.broadcast).WithGroup(Group, McastRing, true, [2]);
+            var allowed = new HashSet<int> { c.broadcast, McastRing };
+            foreach (var (id, up) in c.nodes)
+            {
+                b.WithNode((ushort)id, 1000 + id, up);
+                allowed.Add(1000 + id);
+            }
+
+            var f = new FrameForwarder(b.Build(), new LearningTable(16, 10));
+            var frame = c.bytes ?? [];
+            if (frame.Length >= 12)
+            {
+                f.Learn(frame, 3, 0);
+            }
+
+            var d = f.Decide(frame, 1);
+            return d.Action == ForwardingAction.Drop ? d.Ring == -1 && d.Reason != DropReason.None : allowed.Contains(d.Ring) && d.Ring >= 0;
+        }).QuickCheckThrowOnFailure();
     }
 }
