@@ -3,7 +3,7 @@ using ActorNet.Host.Platform;
 namespace ActorNet.Host.Tests.Platform;
 
 /// <summary>Namespace helper against the real kernel (root on CI; elsewhere these fail saying what is missing).</summary>
-[Collection("namespaces")]
+[Collection("platform-network-namespaces")]
 public sealed class NetworkNamespaceTests
 {
     private static string Unique(string tag) => $"antest-{Environment.ProcessId}-{tag}";

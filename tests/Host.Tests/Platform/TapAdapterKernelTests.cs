@@ -6,7 +6,7 @@ using ActorNet.Host.Platform;
 namespace ActorNet.Host.Tests.Platform;
 
 /// <summary>TAP behaviour against the real kernel, each test in a namespace of its own.</summary>
-[Collection("namespaces")]
+[Collection("platform-network-namespaces")]
 public sealed class TapAdapterKernelTests
 {
     [Theory]

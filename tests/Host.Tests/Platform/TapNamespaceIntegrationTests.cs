@@ -9,7 +9,7 @@ namespace ActorNet.Host.Tests.Platform;
 /// Real kernel traffic: two namespaces, a TAP in each, bridged in process. Runs as root on CI; anywhere else it fails
 /// with a message that says what is missing (it never passes without having run).
 /// </summary>
-[Collection("namespaces")]
+[Collection("platform-network-namespaces")]
 public sealed class TapNamespaceIntegrationTests
 {
     [Fact]
@@ -118,7 +118,7 @@ public sealed class TapNamespaceIntegrationTests
     }
 }
 
-[CollectionDefinition("namespaces", DisableParallelization = true)]
-public sealed class NamespaceCollection
+[CollectionDefinition("platform-network-namespaces", DisableParallelization = true)]
+public sealed class PlatformNetworkNamespacesCollection
 {
 }
