@@ -213,6 +213,9 @@ public class MembershipTransitionsTests
         var local = State(Gossip.Create([s_a, M("b", MemberStatus.Up, 2)]), s_a);
         MembershipTransitions.ReceiveGossip(local, Gossip.Create([M("b", MemberStatus.Up, 2)]), Node("b")).Outcome.ShouldBe(ReceiveGossipOutcome.Ignored);
         MembershipTransitions.ReceiveGossip(local, Gossip.Create([s_a, M("x", MemberStatus.Up, 2)]), Node("x")).Outcome.ShouldBe(ReceiveGossipOutcome.Ignored);
+        var newer = local.LatestGossip.Increment(Node("b"));
+        MembershipTransitions.ReceiveGossip(local, newer, Node("b"), Node("a", uid: 99)).Outcome.ShouldBe(ReceiveGossipOutcome.Ignored);
+        MembershipTransitions.ReceiveGossip(local, newer, Node("b"), s_a.UniqueAddress).Outcome.ShouldBe(ReceiveGossipOutcome.Newer);
     }
 }
 
@@ -267,5 +270,62 @@ public class ClusterEventDiffTests
         snap.SeenBy.ShouldBe([s_a.Address]);
         snap.Leader.ShouldBe(s_a.Address);
         snap.RoleLeaders["db"].ShouldBeNull();
+    }
+}
+
+public class GossipTargetSelectorTests
+{
+    private static readonly Member s_a = M("a", MemberStatus.Up, 1);
+    private static readonly Member s_b = M("b", MemberStatus.Up, 2);
+    private static readonly Member s_c = M("c", MemberStatus.Up, 3);
+
+    /// <summary>Random with a fixed NextDouble, so the different-view branch is chosen deterministically.</summary>
+    private sealed class FixedRandom(double value) : Random
+    {
+        public override double NextDouble() => value;
+
+        public override int Next(int maxValue) => 0;
+    }
+
+    [Fact]
+    public void AdjustedProbability_LinearReductionBetweenThresholdAndThreeTimesIt()
+    {
+        var s = GossipTargetSelector.Default;
+        s.AdjustedGossipDifferentViewProbability(10).ShouldBe(0.8);
+        s.AdjustedGossipDifferentViewProbability(400).ShouldBe(0.8);
+        s.AdjustedGossipDifferentViewProbability(800).ShouldBe(0.44, 1e-9);
+        s.AdjustedGossipDifferentViewProbability(1200).ShouldBe(0.08, 1e-9);
+        s.AdjustedGossipDifferentViewProbability(5000).ShouldBe(0.08, 1e-9);
+    }
+
+    [Fact]
+    public void GossipTargets_PreferNodesThatHaveNotSeen_ElseAllValid()
+    {
+        var g = Gossip.Create([s_a, s_b, s_c]).Seen(s_a.UniqueAddress).Seen(s_b.UniqueAddress);
+        var state = State(g, s_a);
+        GossipTargetSelector.Default.GossipTargets(state, new FixedRandom(0.1)).ShouldBe([s_c.UniqueAddress]);
+        GossipTargetSelector.Default.GossipTargets(state, new FixedRandom(0.9)).ShouldBe([s_b.UniqueAddress, s_c.UniqueAddress]);
+        GossipTargetSelector.Default.SelectTarget(state, new FixedRandom(0.9)).ShouldBe((s_b.UniqueAddress, GossipSendKind.Status));
+        GossipTargetSelector.Default.SelectTarget(state, new FixedRandom(0.1)).ShouldBe((s_c.UniqueAddress, GossipSendKind.Gossip));
+    }
+
+    [Fact]
+    public void GossipTargets_UnreachableFromSelfAndOthers_Excluded()
+    {
+        var g = Gossip.Create([s_a, s_b, s_c]).WithReachability(Reachability.Empty.Unreachable(s_a.UniqueAddress, s_c.UniqueAddress));
+        GossipTargetSelector.Default.GossipTargets(State(g, s_a), new FixedRandom(0.9)).ShouldBe([s_b.UniqueAddress]);
+        GossipTargetSelector.Default.SelectTarget(State(Gossip.Create([s_a]), s_a), new FixedRandom(0.9)).Kind.ShouldBe(GossipSendKind.None);
+    }
+
+    [Fact]
+    public void ReplyToStatus_AkkaRules()
+    {
+        var g = Gossip.Create([s_a, s_b]).Increment(s_a.UniqueAddress);
+        var state = State(g, s_a);
+        GossipTargetSelector.ReplyToStatus(state, s_b.UniqueAddress, g.Version).ShouldBe(GossipSendKind.None);
+        GossipTargetSelector.ReplyToStatus(state, s_b.UniqueAddress, g.Version.Increment("x")).ShouldBe(GossipSendKind.Status);
+        GossipTargetSelector.ReplyToStatus(state, s_b.UniqueAddress, VectorClock.Empty).ShouldBe(GossipSendKind.Gossip);
+        GossipTargetSelector.ReplyToStatus(state, s_b.UniqueAddress, VectorClock.Empty.Increment("x")).ShouldBe(GossipSendKind.Gossip);
+        GossipTargetSelector.ReplyToStatus(state, Node("zz"), VectorClock.Empty).ShouldBe(GossipSendKind.None);
     }
 }

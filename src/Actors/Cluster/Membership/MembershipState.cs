@@ -102,7 +102,11 @@ public sealed record MembershipState(Gossip LatestGossip, UniqueAddress SelfUniq
         Members.MaxBy(m => m.UpNumber == Member.NotUpNumber ? 0 : m.UpNumber)
         ?? throw new InvalidOperationException("no members in the gossip");
 
-    /// <summary>Whether the node may receive gossip from us: a member, not self, and reachable from self.</summary>
+    /// <summary>
+    /// Akka's <c>validNodeForGossip</c>: not self, and reachable either for everyone (ignoring Down observers) or at
+    /// least from self.
+    /// </summary>
     public bool ValidNodeForGossip(UniqueAddress node) =>
-        !node.Equals(SelfUniqueAddress) && LatestGossip.HasMember(node) && Reachability.IsReachable(SelfUniqueAddress, node);
+        !node.Equals(SelfUniqueAddress) &&
+        (ReachabilityExcludingDownedObservers.IsReachable(node) || Reachability.IsReachable(SelfUniqueAddress, node));
 }

@@ -155,11 +155,15 @@ public static class MembershipTransitions
     /// unites seen sets or merges (pruning clock entries of members the other side has already removed), and marks
     /// the winner seen by self.
     /// </summary>
-    public static (MembershipState State, ReceiveGossipOutcome Outcome) ReceiveGossip(MembershipState state, Gossip remote, UniqueAddress from)
+    /// <param name="state">Current state.</param>
+    /// <param name="remote">The received gossip.</param>
+    /// <param name="from">The sender.</param>
+    /// <param name="to">The intended receiver from the envelope; a gossip meant for another incarnation of this address is ignored.</param>
+    public static (MembershipState State, ReceiveGossipOutcome Outcome) ReceiveGossip(MembershipState state, Gossip remote, UniqueAddress from, UniqueAddress? to = null)
     {
         var self = state.SelfUniqueAddress;
         var local = state.LatestGossip;
-        if (!local.HasMember(from) || !local.Overview.Reachability.IsReachable(self, from) ||
+        if ((to is not null && !to.Equals(self)) || !local.HasMember(from) || !local.Overview.Reachability.IsReachable(self, from) ||
             !remote.HasMember(self) || remote.Tombstones.ContainsKey(self))
         {
             return (state, ReceiveGossipOutcome.Ignored);
