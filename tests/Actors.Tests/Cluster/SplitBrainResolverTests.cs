@@ -1,5 +1,7 @@
 using ActorNet.Actors.Cluster.Downing;
 using ActorNet.Actors.Cluster.Membership;
+using FsCheck;
+using FsCheck.Fluent;
 using static ActorNet.Actors.Tests.Cluster.ClusterTestData;
 
 namespace ActorNet.Actors.Tests.Cluster;
@@ -311,5 +313,59 @@ public class SplitBrainResolverTests
         r.IsResponsible.ShouldBeTrue();
         r.View.Unreachable.ShouldBe([s_c.UniqueAddress]);
         r.PeekDecision().ShouldBe(DowningDecision.DownUnreachable);
+    }
+}
+
+public class SplitBrainPropertyTests
+{
+    private static (bool Side0Survives, bool Side1Survives) Decide(DowningStrategy strategy, Member[] members, bool[] side)
+    {
+        bool Survives(bool s)
+        {
+            var self = members.First(m => side[Array.IndexOf(members, m)] == s);
+            var view = new SplitBrainView(self.UniqueAddress);
+            for (int i = 0; i < members.Length; i++)
+            {
+                view = side[i] == s ? view.Add(members[i]) : view.AddUnreachable(members[i]);
+            }
+
+            var decision = strategy.Decide(view);
+            var downed = strategy.NodesToDown(view, decision);
+            return !downed.Contains(self.UniqueAddress);
+        }
+
+        return (Survives(false), Survives(true));
+    }
+
+    private static Gen<(Member[] Members, bool[] Side)> PartitionGen =>
+        from n in Gen.Choose(2, 9)
+        from ups in Gen.Choose(1, 20).ArrayOf(n)
+        from side in Gen.Elements(true, false).ArrayOf(n)
+        where side.Contains(true) && side.Contains(false)
+        select (Enumerable.Range(0, n).Select(i => M("n" + i, MemberStatus.Up, ups[i])).ToArray(), side);
+
+    [Fact]
+    public void CleanPartition_KeepMajorityAndKeepOldest_ExactlyOneSideSurvives()
+    {
+        Prop.ForAll(PartitionGen.ToArbitrary(), p =>
+            {
+                var (m0, m1) = Decide(new KeepMajority(), p.Members, p.Side);
+                var (o0, o1) = Decide(new KeepOldest(DownIfAlone: false), p.Members, p.Side);
+                var (a0, a1) = Decide(new KeepOldest(DownIfAlone: true), p.Members, p.Side);
+                return (m0 ^ m1) && (o0 ^ o1) && !(a0 && a1);
+            })
+            .QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void CleanPartition_StaticQuorum_NeverBothSidesSurvive()
+    {
+        Prop.ForAll(PartitionGen.ToArbitrary(), p =>
+            {
+                int quorum = (p.Members.Length / 2) + 1;
+                var (q0, q1) = Decide(new StaticQuorum(quorum), p.Members, p.Side);
+                return !(q0 && q1);
+            })
+            .QuickCheckThrowOnFailure();
     }
 }

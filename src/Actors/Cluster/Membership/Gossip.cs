@@ -25,7 +25,7 @@ public sealed record Gossip
     /// <summary>Creates a gossip from its parts (used by decoders after validation and by the transitions below).</summary>
     public Gossip(ImmutableSortedSet<Member> members, GossipOverview overview, VectorClock version, ImmutableDictionary<UniqueAddress, long> tombstones)
     {
-        Members = members.KeyComparer == Member.Ordering ? members : members.WithComparer(Member.Ordering);
+        Members = members;
         Overview = overview;
         Version = version;
         Tombstones = tombstones;
@@ -34,8 +34,12 @@ public sealed record Gossip
     /// <summary>The gossip of a node that has not joined anything yet.</summary>
     public static Gossip Empty { get; } = new(ImmutableSortedSet.Create(Member.Ordering), GossipOverview.Empty, VectorClock.Empty, ImmutableDictionary<UniqueAddress, long>.Empty);
 
-    /// <summary>Members sorted by unique address (Akka's <c>Member.ordering</c>).</summary>
-    public ImmutableSortedSet<Member> Members { get; init; }
+    /// <summary>Members sorted by unique address (Akka's <c>Member.ordering</c>); a set with another comparer is re-sorted on assignment.</summary>
+    public ImmutableSortedSet<Member> Members
+    {
+        get;
+        init => field = value.KeyComparer == Member.Ordering ? value : value.WithComparer(Member.Ordering);
+    }
 
     /// <summary>Seen set and reachability.</summary>
     public GossipOverview Overview { get; init; }
