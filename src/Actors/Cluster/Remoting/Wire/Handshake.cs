@@ -329,6 +329,11 @@ public sealed class HandshakeInitiator
                     return (null, new HandshakeOutcome(null, "the responder's proof of the cluster secret is wrong"));
                 }
 
+                if (accept.Hello.Version != HandshakeMessages.ProtocolVersion)
+                {
+                    return (null, new HandshakeOutcome(null, string.Create(CultureInfo.InvariantCulture, $"the responder speaks protocol version {accept.Hello.Version}, not {HandshakeMessages.ProtocolVersion}")));
+                }
+
                 if (accept.Hello.Node.Address.Cluster != _hello.Node.Address.Cluster)
                 {
                     return (null, new HandshakeOutcome(null, $"the responder belongs to cluster '{accept.Hello.Node.Address.Cluster}'"));
