@@ -279,7 +279,7 @@ internal sealed class Parser
                 throw Err(keyStart, $"expected each key once in a JSON object but found \"{key}\" again (first at line {existing.Origin.Line})");
             }
 
-            fields[key] = ValueOps.Merge(wrapped, existing);
+            fields[key] = ValueOps.MergeWhileParsing(wrapped, existing);
         }
         else
         {
@@ -599,7 +599,7 @@ internal sealed class Parser
         obj = (HoconObject)ValueOps.Relativize(obj, _prefix.ToArray());
         foreach (var kv in obj.Fields)
         {
-            fields[kv.Key] = fields.TryGetValue(kv.Key, out var existing) ? ValueOps.Merge(kv.Value, existing) : kv.Value;
+            fields[kv.Key] = fields.TryGetValue(kv.Key, out var existing) ? ValueOps.MergeWhileParsing(kv.Value, existing) : kv.Value;
         }
     }
 }
