@@ -47,6 +47,7 @@ public class ConcatenationTests
     [InlineData(" a :  [1,2]\n [3,4]  ")]
     [InlineData("{ { a : 1 } : \"value\" }")]
     [InlineData("{ [ \"a\" ] : \"value\" }")]
+    [InlineData("x = [ { a += 1, a += 2 } ]")]
     public void Concatenation_OfIncompatibleValuesOrAcrossLines_IsAnError(string text)
     {
         Should.Throw<HoconException>(() => Resolve(text));

@@ -249,6 +249,12 @@ internal sealed class Parser
             }
             else if (sep.Type == TokenType.PlusEquals)
             {
+                if (_arrayDepth > 0)
+                {
+                    // The appended-to path of an object inside a list has no address; the reference rejects it too.
+                    throw Err(sep, "expected '=' or ':' inside an object in a list but found '+=' (+= cannot refer to an earlier value there)");
+                }
+
                 Next();
                 SkipWsNl();
                 var v = Value();
