@@ -141,6 +141,21 @@ public class ConformanceTests
     }
 
     [Fact]
+    public void AkkaFiles_LayeredLikeAkka_ResolveTogether()
+    {
+        var akka = Path.Combine(ConformanceData.Root, "akka");
+        var merged = Directory.GetFiles(akka, "*.conf")
+            .OrderBy(f => f, StringComparer.Ordinal)
+            .Select(ConfigurationFactory.ParseFileUnresolved)
+            .Aggregate(Config.Empty, (acc, next) => acc.WithFallback(next))
+            .Resolve(ResolveOptions.NoEnvironment);
+        merged.GetDouble("akka.cluster.failure-detector.threshold").ShouldBe(8.0);
+        merged.GetString("akka.remote.dot-netty.udp.transport-protocol").ShouldBe("udp");
+        merged.HasPath("akka.actor.default-dispatcher").ShouldBeTrue();
+        merged.Entries.Count.ShouldBeGreaterThan(500);
+    }
+
+    [Fact]
     public void AkkaCluster_SpotChecks_MatchReference()
     {
         var c = ConfigurationFactory.ParseFileUnresolved(Path.Combine(ConformanceData.Root, "akka", "Akka.Cluster__Cluster.conf"))
