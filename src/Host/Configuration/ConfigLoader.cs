@@ -286,7 +286,8 @@ public sealed class LoadedConfiguration
             }
         }
 
-        return node.ToJsonString(new JsonSerializerOptions { WriteIndented = indented });
+        // Relaxed escaping: this is terminal and file output for people and jq, not HTML, so "<" stays "<".
+        return node.ToJsonString(new JsonSerializerOptions { WriteIndented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     private static string Redacted(string secret) => $"\"<redacted: {secret.Length.ToString(CultureInfo.InvariantCulture)} characters>\"";

@@ -84,7 +84,7 @@ public sealed record NetworkSettings(
         var p = key + ".";
         var enabled = r.Bool(p + "enabled");
         var adapter = r.String(p + "adapter", v => v.Length is >= 1 and <= 15 && v.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') ? null : "adapter names are 1..15 letters, digits, '-', '_' or '.'");
-        var mtu = r.Int(p + "mtu", MinMtu, MaxMtu, "the MTU of a shared-memory network is 1490..65536 bytes");
+        var mtu = r.Int(p + "mtu", MinMtu, MaxMtu, "the MTU of a shared-memory network, in bytes");
         var depth = r.Int(p + "ring-depth", 16, 65536, "slots per ring, a power of two");
         if (!int.IsPow2(depth))
         {

@@ -49,7 +49,7 @@ public class SettingsTests
                 "actornet.networks.global.multicast-rings.groups",
             ],
             ignoreOrder: true);
-        ex.Problems[0].Message.ShouldBe("actornet.networks.local.mtu = 100 is out of range: the MTU of a shared-memory network is 1490..65536 bytes (1490..65536); set actornet.networks.local.mtu");
+        ex.Problems[0].Message.ShouldBe("actornet.networks.local.mtu = 100 is out of range: the MTU of a shared-memory network, in bytes (1490..65536); set actornet.networks.local.mtu");
         ex.Message.ShouldContain("use one of copy | zero-copy");
         ex.Message.ShouldContain("use e.g. 1024");
         ex.Message.ShouldContain("outside actornet.networks.local.subnet");
