@@ -1,3 +1,4 @@
+using ActorNet.Hocon;
 using Microsoft.Extensions.Logging;
 
 namespace ActorNet.Actors.TestKit;
@@ -11,6 +12,22 @@ public class TestKit : IDisposable
 {
     private readonly TestProbe _testActor;
     private bool _disposed;
+
+    /// <summary>
+    /// Creates the kit with a system configured by <paramref name="config"/> (inline HOCON, e.g.
+    /// <c>actornet.actor.default-dispatcher.throughput = 1</c>) layered over the reference configuration.
+    /// </summary>
+    /// <exception cref="HoconException">The HOCON text is invalid.</exception>
+    public TestKit(string? config = null, string? systemName = null)
+        : this(ActorSystemSettings.WithReference(ConfigurationFactory.ParseStringUnresolved(config ?? string.Empty, "test config")), systemName)
+    {
+    }
+
+    /// <summary>Creates the kit from a config that already includes the reference defaults.</summary>
+    private TestKit(Config resolved, string? systemName)
+        : this(ActorSystemSettings.FromConfig(resolved), TestKitSettings.FromConfig(resolved), systemName)
+    {
+    }
 
     /// <summary>Creates the kit with explicit settings.</summary>
     public TestKit(ActorSystemSettings settings, TestKitSettings testKitSettings, string? systemName = null)

@@ -1,3 +1,5 @@
+using ActorNet.Hocon;
+
 namespace ActorNet.Actors.TestKit;
 
 /// <summary>
@@ -12,6 +14,24 @@ public sealed record TestKitSettings(double TimeFactor, TimeSpan SingleExpectDef
 {
     /// <summary>The defaults of <c>reference.conf</c>: factor 1, 3 s, 100 ms, 5 s.</summary>
     public static TestKitSettings Default { get; } = new(1.0, TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
+
+    /// <summary>Reads <c>actornet.actor.test</c> from a resolved config that includes the reference defaults.</summary>
+    /// <exception cref="HoconException">A key is missing or has the wrong type, or timefactor is below 1.</exception>
+    public static TestKitSettings FromConfig(Config config)
+    {
+        const string Root = "actornet.actor.test";
+        var factor = config.GetDouble($"{Root}.timefactor");
+        if (factor < 1.0 || double.IsNaN(factor))
+        {
+            throw new HoconException($"key '{Root}.timefactor' must be a number >= 1 but was {factor}", null, 0, 0, $"{Root}.timefactor");
+        }
+
+        return new TestKitSettings(
+            factor,
+            config.GetTimeSpan($"{Root}.single-expect-default"),
+            config.GetTimeSpan($"{Root}.expect-no-message-default"),
+            config.GetTimeSpan($"{Root}.default-timeout"));
+    }
 
     /// <summary>Scales <paramref name="duration"/> by <see cref="TimeFactor"/>.</summary>
     public TimeSpan Dilated(TimeSpan duration) =>

@@ -263,17 +263,24 @@ public sealed class TestProbe
         }
     }
 
-    /// <summary>Makes the probe watch <paramref name="target"/>; the <see cref="Terminated"/> arrives as a message.</summary>
-    public IActorRef Watch(IActorRef target)
-    {
-        Ref.Tell(new ProbeActor.WatchCommand(target, Watch: true), ActorRefs.NoSender);
-        return target;
-    }
+    /// <summary>
+    /// Makes the probe watch <paramref name="target"/> and returns once the watch is registered; the
+    /// <see cref="Terminated"/> arrives as a message.
+    /// </summary>
+    public IActorRef Watch(IActorRef target) => SendWatchCommand(target, watch: true);
 
-    /// <summary>Stops watching <paramref name="target"/>.</summary>
-    public IActorRef Unwatch(IActorRef target)
+    /// <summary>Stops watching <paramref name="target"/>; returns once the probe has processed it.</summary>
+    public IActorRef Unwatch(IActorRef target) => SendWatchCommand(target, watch: false);
+
+    private IActorRef SendWatchCommand(IActorRef target, bool watch)
     {
-        Ref.Tell(new ProbeActor.WatchCommand(target, Watch: false), ActorRefs.NoSender);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Ref.Tell(new ProbeActor.WatchCommand(target, watch, done), ActorRefs.NoSender);
+        if (!done.Task.Wait(_settings.Dilated(_settings.DefaultTimeout)))
+        {
+            throw new TestKitAssertionException($"Probe {Ref} did not process the (un)watch of {target} in time");
+        }
+
         return target;
     }
 
@@ -328,12 +335,13 @@ public sealed class TestProbe
                     Context.Unwatch(command.Target);
                 }
 
+                command.Done.TrySetResult();
                 return;
             }
 
             queue.Add((message, Sender));
         }
 
-        internal sealed record WatchCommand(IActorRef Target, bool Watch);
+        internal sealed record WatchCommand(IActorRef Target, bool Watch, TaskCompletionSource Done);
     }
 }

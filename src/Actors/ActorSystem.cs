@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ActorNet.Actors.Dispatch;
 using ActorNet.Actors.Event;
+using ActorNet.Hocon;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -88,8 +89,16 @@ public sealed class ActorSystem : IAsyncDisposable, IDisposable
 
     internal HashedWheelScheduler InternalScheduler => _scheduler;
 
-    /// <summary>Creates a system with the built-in default settings and no logging.</summary>
-    public static ActorSystem Create(string name) => Create(name, ActorSystemSettings.Default);
+    /// <summary>Creates a system from the embedded reference configuration, with no logging.</summary>
+    public static ActorSystem Create(string name) => Create(name, ConfigurationFactory.Empty);
+
+    /// <summary>
+    /// Creates a system from <paramref name="config"/> layered over the embedded reference configuration (Akka's
+    /// <c>ActorSystem.Create(name, config)</c>); logs go to <paramref name="loggerFactory"/> (default: none).
+    /// </summary>
+    /// <exception cref="HoconException">A key under <c>actornet.actor</c> is missing or invalid.</exception>
+    public static ActorSystem Create(string name, Config config, ILoggerFactory? loggerFactory = null) =>
+        Create(name, ActorSystemSettings.FromConfig(ActorSystemSettings.WithReference(config)), loggerFactory);
 
     /// <summary>Creates a system with <paramref name="settings"/>; logs go to <paramref name="loggerFactory"/> (default: none).</summary>
     /// <exception cref="InvalidActorNameException">The name is not a valid path element.</exception>
@@ -240,7 +249,9 @@ public sealed class ActorSystem : IAsyncDisposable, IDisposable
     {
         if (!Settings.Dispatchers.TryGetValue(key, out var dispatcherSettings))
         {
-            throw new ArgumentException($"dispatcher [{key}] is not configured; define it in config (e.g. {key} {{ type = pinned }}) or use {DispatcherSettings.DefaultId}");
+            dispatcherSettings = Settings.Config is { } config
+                ? ActorSystemSettings.ReadDispatcher(config, key)
+                : throw new ArgumentException($"dispatcher [{key}] is not configured; define it in config (e.g. {key} {{ type = pinned }}) or use {DispatcherSettings.DefaultId}");
         }
 
         return dispatcherSettings.Kind == DispatcherKind.Pinned
@@ -251,5 +262,7 @@ public sealed class ActorSystem : IAsyncDisposable, IDisposable
     private MailboxSettings LookupMailbox(string id) =>
         Settings.Mailboxes.TryGetValue(id, out var mailbox)
             ? mailbox
-            : throw new ArgumentException($"mailbox [{id}] is not configured; define it in config or use {MailboxSettings.DefaultId}");
+            : Settings.Config is { } config
+                ? ActorSystemSettings.ReadMailbox(config, id)
+                : throw new ArgumentException($"mailbox [{id}] is not configured; define it in config or use {MailboxSettings.DefaultId}");
 }
