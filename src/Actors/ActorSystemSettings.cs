@@ -143,9 +143,6 @@ public sealed record PhaseSettings(string Name, TimeSpan Timeout, bool Recover, 
 /// <param name="RunByActorSystemTerminate">Whether <c>ActorSystem.Terminate()</c> runs all phases first (Akka's default) or stops actors at once.</param>
 public sealed record CoordinatedShutdownSettings(IReadOnlyList<PhaseSettings> Phases, bool RunByActorSystemTerminate)
 {
-    /// <summary>Akka's phases (without sharding), each depending on the one before; 5 s each, 10 s for exiting and terminate.</summary>
-    public static CoordinatedShutdownSettings Default { get; } = new(BuildDefaultPhases(), true);
-
     /// <summary>Reads <c>actornet.actor.coordinated-shutdown</c> (the block itself is passed).</summary>
     public static CoordinatedShutdownSettings FromConfig(Config block)
     {
@@ -171,6 +168,9 @@ public sealed record CoordinatedShutdownSettings(IReadOnlyList<PhaseSettings> Ph
         "cluster-leave", "cluster-exiting", "cluster-exiting-done", "cluster-shutdown", "before-actor-system-terminate",
         "actor-system-terminate",
     ];
+
+    /// <summary>Akka's phases (without sharding), each depending on the one before; 5 s each, 10 s for exiting and terminate.</summary>
+    public static CoordinatedShutdownSettings Default { get; } = new(BuildDefaultPhases(), true);
 
     private static PhaseSettings[] BuildDefaultPhases()
     {

@@ -86,7 +86,8 @@ internal sealed class StopRecorder : ReceiveActor
         _name = name;
         for (var i = 0; i < children; i++)
         {
-            Context.ActorOf(Props.Create(() => new StopRecorder(stops, $"{name}/c{i}", 0)), $"c{i}");
+            var childName = $"c{i}";
+            Context.ActorOf(Props.Create(() => new StopRecorder(stops, $"{name}/{childName}", 0)), childName);
         }
 
         ReceiveAny(_ => { });
