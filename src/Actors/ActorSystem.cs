@@ -176,6 +176,15 @@ public sealed class ActorSystem : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Registers a dispatcher instance under <paramref name="id"/> (tests drive mailboxes by hand with it).</summary>
+    internal void RegisterDispatcher(string id, MessageDispatcher dispatcher)
+    {
+        if (!_dispatchers.TryAdd(id, dispatcher))
+        {
+            throw new ArgumentException($"dispatcher [{id}] is already in use", nameof(id));
+        }
+    }
+
     internal bool IsTerminating => Volatile.Read(ref _finalTerminateStarted) == 1;
 
     internal LocalActorRef CreateLocalActor(Props props, ActorRefBase parent, ActorPath path)

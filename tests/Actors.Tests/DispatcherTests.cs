@@ -16,13 +16,14 @@ public class DispatcherTests : TestKit.TestKit
         var interval = TimeSpan.FromMilliseconds(20);
         var t1 = Sys.Scheduler.ScheduleTellRepeatedly(TimeSpan.Zero, interval, pinned, "tick", ActorRefs.NoSender);
         var t2 = Sys.Scheduler.ScheduleTellRepeatedly(TimeSpan.Zero, interval, pooled, "tick", ActorRefs.NoSender);
+        var hogs = Enumerable.Range(0, 64).Select(_ => Sys.ActorOf(Props.Create(() => new SlowActor(release)))).ToArray();
         var hogStart = Stopwatch.GetTimestamp();
         try
         {
-            // Occupy every thread-pool thread (and the ones it injects) with blocking work for ~1 s.
-            for (var i = 0; i < 64; i++)
+            // 64 slow actors on the default dispatcher block every pool thread (and the ones it injects) for ~1 s.
+            foreach (var hog in hogs)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(_ => release.Wait(TimeSpan.FromSeconds(3)), null);
+                hog.Tell("block", ActorRefs.NoSender);
             }
 
             Thread.Sleep(1000);
@@ -94,6 +95,11 @@ public class DispatcherTests : TestKit.TestKit
     private sealed class TickRecorder : ReceiveActor
     {
         public TickRecorder(ConcurrentQueue<long> ticks) => Receive<string>(_ => ticks.Enqueue(Stopwatch.GetTimestamp()));
+    }
+
+    private sealed class SlowActor : ReceiveActor
+    {
+        public SlowActor(ManualResetEventSlim release) => Receive<string>(_ => release.Wait(TimeSpan.FromSeconds(3)));
     }
 
     private sealed class ThreadReporter : ReceiveActor
