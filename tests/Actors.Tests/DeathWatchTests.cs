@@ -85,3 +85,32 @@ public class DeathWatchTests : TestKit.TestKit
         }
     }
 }
+
+public class GracefulStopTests : TestKit.TestKit
+{
+    [Fact]
+    public async Task GracefulStop_Actor_CompletesTrueAfterEarlierMessages()
+    {
+        var echo = Sys.ActorOf(Props.Create(() => new EchoActor()));
+        echo.Tell("before", TestActor);
+        (await echo.GracefulStop(TimeSpan.FromSeconds(5))).ShouldBeTrue();
+        ExpectMsg("before");
+    }
+
+    [Fact]
+    public async Task GracefulStop_AlreadyDead_CompletesTrue()
+    {
+        var echo = Sys.ActorOf(Props.Create(() => new EchoActor()));
+        Watch(echo);
+        Sys.Stop(echo);
+        ExpectTerminated(echo);
+        (await echo.GracefulStop(TimeSpan.FromSeconds(5))).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task GracefulStop_IgnoredStopMessage_CompletesFalseAfterTimeout()
+    {
+        var echo = Sys.ActorOf(Props.Create(() => new EchoActor()));
+        (await echo.GracefulStop(TimeSpan.FromMilliseconds(100), "not a stop")).ShouldBeFalse();
+    }
+}
