@@ -36,6 +36,14 @@ public static class ConfigPath
                         break;
                     }
 
+                    if (q == '\\' && i + 5 < path.Length && path[i + 1] == 'u'
+                        && int.TryParse(path.AsSpan(i + 2, 4), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var code))
+                    {
+                        cur.Append((char)code);
+                        i += 6;
+                        continue;
+                    }
+
                     if (q == '\\' && i + 1 < path.Length)
                     {
                         var e = path[i + 1];

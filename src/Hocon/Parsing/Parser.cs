@@ -105,7 +105,7 @@ internal sealed class Parser
     private void Enter(Token at)
     {
         _depth++;
-        if (_baseDepth + _depth + _prefix.Count > MaxDepth)
+        if (_baseDepth + _depth > MaxDepth)
         {
             throw Err(at, $"expected at most {MaxDepth} levels of nesting but found more (document too deeply nested)");
         }
@@ -176,9 +176,19 @@ internal sealed class Parser
                 Next();
                 afterComma = true;
             }
-            else if (t.Type is TokenType.RBrace or TokenType.Eof or TokenType.Newline)
+            else if (t.Type == TokenType.Newline)
             {
-                // a newline separates fields like a comma; '}' and end of file are handled at the top of the loop
+                // A newline separates fields like a comma; a comma may still follow on a later line.
+                SkipWsNl();
+                if (Peek().Type == TokenType.Comma)
+                {
+                    Next();
+                    afterComma = true;
+                }
+            }
+            else if (t.Type is TokenType.RBrace or TokenType.Eof)
+            {
+                // handled at the top of the loop
             }
             else
             {
@@ -211,9 +221,9 @@ internal sealed class Parser
 
         SkipWsNl();
         var sep = Peek();
-        if (_prefix.Count + path.Length + _depth + _baseDepth > MaxDepth)
+        if (_baseDepth + _prefix.Count + path.Length > 2 * MaxDepth)
         {
-            throw Err(keyStart, $"expected at most {MaxDepth} levels of nesting but found a key path that is too long");
+            throw Err(keyStart, $"expected at most {2 * MaxDepth} levels of nesting (keys) but found a key path that is too long");
         }
 
         HoconValue value;
@@ -239,6 +249,12 @@ internal sealed class Parser
             }
             else if (sep.Type == TokenType.PlusEquals)
             {
+                if (_arrayDepth > 0)
+                {
+                    // The appended-to path of an object inside a list has no address; the reference rejects it too.
+                    throw Err(sep, "expected '=' or ':' inside an object in a list but found '+=' (+= cannot refer to an earlier value there)");
+                }
+
                 Next();
                 SkipWsNl();
                 var v = Value();
@@ -269,7 +285,7 @@ internal sealed class Parser
                 throw Err(keyStart, $"expected each key once in a JSON object but found \"{key}\" again (first at line {existing.Origin.Line})");
             }
 
-            fields[key] = ValueOps.Merge(wrapped, existing);
+            fields[key] = ValueOps.MergeWhileParsing(wrapped, existing);
         }
         else
         {
@@ -433,9 +449,19 @@ internal sealed class Parser
                 Next();
                 afterComma = true;
             }
-            else if (t.Type is TokenType.RBracket or TokenType.Newline)
+            else if (t.Type == TokenType.Newline)
             {
-                // next element or end
+                // A newline separates elements like a comma; a comma may still follow on a later line.
+                SkipWsNl();
+                if (Peek().Type == TokenType.Comma)
+                {
+                    Next();
+                    afterComma = true;
+                }
+            }
+            else if (t.Type == TokenType.RBracket)
+            {
+                // end of the array
             }
             else
             {
@@ -474,25 +500,14 @@ internal sealed class Parser
         }
     }
 
-    private static readonly string[] s_includeKinds = ["required(", "file(", "url(", "classpath("];
-
+    /// <summary>
+    /// An unquoted <c>include</c> at the start of a key is always an include statement (the spec: anything but a
+    /// quoted name after it is an error); <c>"include"</c> quoted, or <c>include.x</c>, are ordinary keys.
+    /// </summary>
     private bool IsInclude()
     {
         var t = Peek();
-        if (t.Type != TokenType.Unquoted || t.Text != "include" || Peek(1).Type is not (TokenType.Whitespace or TokenType.Newline))
-        {
-            return false;
-        }
-
-        var j = 1;
-        while (Peek(j).Type is TokenType.Whitespace or TokenType.Newline)
-        {
-            j++;
-        }
-
-        var n = Peek(j);
-        return n.Type == TokenType.Quoted
-            || (n.Type == TokenType.Unquoted && s_includeKinds.Any(k => n.Text.StartsWith(k, StringComparison.Ordinal)));
+        return t.Type == TokenType.Unquoted && t.Text == "include";
     }
 
     private void Include(OrderedDictionary<string, HoconValue> fields)
@@ -520,7 +535,7 @@ internal sealed class Parser
             }
             else if (t.Type != TokenType.Whitespace)
             {
-                throw Err(t, "expected include \"name\", file(\"name\"), required(...) but found " + t.Describe());
+                throw Err(t, "expected a quoted name after include (include \"name\", file(\"name\"), required(...)) but found " + t.Describe());
             }
 
             Next();
@@ -547,7 +562,9 @@ internal sealed class Parser
 
         if (s != "\u0001" || names.Count != 1)
         {
-            throw Err(inc, "expected include \"name\", include file(\"name\") or include required(...) with one quoted name");
+            var found = Peek();
+            throw Err(names.Count == 0 ? found : inc, "expected a quoted name after include (include \"name\", file(\"name\"), required(...)) but found "
+                + (names.Count == 0 && s.Length == 0 ? found.Describe() : "'" + s.Replace('\u0001', '"') + "'"));
         }
 
         var name = names[0];
@@ -558,12 +575,12 @@ internal sealed class Parser
                 if (!name.Contains("://", StringComparison.Ordinal))
                 {
                     var full = Path.IsPathRooted(name) ? name : Path.Combine(_dir ?? Directory.GetCurrentDirectory(), name);
-                    obj = SourceLoader.LoadAnySyntax(full, _ctx, inc, _source, _baseDepth + _depth + _prefix.Count);
+                    obj = SourceLoader.LoadAnySyntax(full, _ctx, inc, _source, _baseDepth + _depth);
                 }
 
                 break;
             case "file":
-                obj = SourceLoader.LoadAnySyntax(Path.GetFullPath(name), _ctx, inc, _source, _baseDepth + _depth + _prefix.Count);
+                obj = SourceLoader.LoadAnySyntax(Path.GetFullPath(name), _ctx, inc, _source, _baseDepth + _depth);
                 break;
             default:
                 // url(...) and classpath(...) are Java-only features: treated as not found.
@@ -588,7 +605,7 @@ internal sealed class Parser
         obj = (HoconObject)ValueOps.Relativize(obj, _prefix.ToArray());
         foreach (var kv in obj.Fields)
         {
-            fields[kv.Key] = fields.TryGetValue(kv.Key, out var existing) ? ValueOps.Merge(kv.Value, existing) : kv.Value;
+            fields[kv.Key] = fields.TryGetValue(kv.Key, out var existing) ? ValueOps.MergeWhileParsing(kv.Value, existing) : kv.Value;
         }
     }
 }

@@ -366,7 +366,7 @@ internal sealed class Tokenizer
                         sb.Append((char)code);
                         break;
                     default:
-                        throw Error(el, ec, $"expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX but found '\\{(e == '\n' ? "newline" : e.ToString())}'");
+                        throw Error(el, ec, $"expected a valid escape (one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX) but found '\\{(e == '\n' ? "newline" : e.ToString())}'");
                 }
 
                 continue;
