@@ -160,37 +160,7 @@ internal sealed class Parser
                 Field(fields);
             }
 
-            afterComma = false;
-            if (_json)
-            {
-                SkipWsNl();
-            }
-            else
-            {
-                SkipWs();
-            }
-
-            t = Peek();
-            if (t.Type == TokenType.Comma)
-            {
-                Next();
-                afterComma = true;
-            }
-            else if (t.Type == TokenType.Newline)
-            {
-                // A newline separates fields like a comma; a comma may still follow on a later line.
-                SkipWsNl();
-                if (Peek().Type == TokenType.Comma)
-                {
-                    Next();
-                    afterComma = true;
-                }
-            }
-            else if (t.Type is TokenType.RBrace or TokenType.Eof)
-            {
-                // handled at the top of the loop
-            }
-            else
+            if (!TrySeparator(out afterComma, out t) && t.Type is not (TokenType.RBrace or TokenType.Eof))
             {
                 throw Err(t, (_json ? "expected ',' or '}'" : braced ? "expected ',', newline or '}'" : "expected ',' or newline") + " after a field but found " + t.Describe());
             }
@@ -433,37 +403,7 @@ internal sealed class Parser
             }
 
             items.Add(_json ? JsonValue() : Value());
-            afterComma = false;
-            if (_json)
-            {
-                SkipWsNl();
-            }
-            else
-            {
-                SkipWs();
-            }
-
-            t = Peek();
-            if (t.Type == TokenType.Comma)
-            {
-                Next();
-                afterComma = true;
-            }
-            else if (t.Type == TokenType.Newline)
-            {
-                // A newline separates elements like a comma; a comma may still follow on a later line.
-                SkipWsNl();
-                if (Peek().Type == TokenType.Comma)
-                {
-                    Next();
-                    afterComma = true;
-                }
-            }
-            else if (t.Type == TokenType.RBracket)
-            {
-                // end of the array
-            }
-            else
+            if (!TrySeparator(out afterComma, out t) && t.Type != TokenType.RBracket)
             {
                 throw Err(t, (_json ? "expected ',' or ']'" : "expected ',', newline or ']'") + " after an array element but found " + t.Describe());
             }
@@ -607,5 +547,45 @@ internal sealed class Parser
         {
             fields[kv.Key] = fields.TryGetValue(kv.Key, out var existing) ? ValueOps.MergeWhileParsing(kv.Value, existing) : kv.Value;
         }
+    }
+
+    /// <summary>
+    /// Consumes the separator after an object field or array element: a comma, or a newline (HOCON) that a
+    /// comma may still follow on a later line. Returns false, with the token that stands there instead, when
+    /// there is no separator; <paramref name="afterComma"/> says whether a comma was consumed.
+    /// </summary>
+    private bool TrySeparator(out bool afterComma, out Token next)
+    {
+        afterComma = false;
+        if (_json)
+        {
+            SkipWsNl();
+        }
+        else
+        {
+            SkipWs();
+        }
+
+        next = Peek();
+        if (next.Type == TokenType.Comma)
+        {
+            Next();
+            afterComma = true;
+            return true;
+        }
+
+        if (next.Type == TokenType.Newline)
+        {
+            SkipWsNl();
+            if (Peek().Type == TokenType.Comma)
+            {
+                Next();
+                afterComma = true;
+            }
+
+            return true;
+        }
+
+        return false;
     }
 }
