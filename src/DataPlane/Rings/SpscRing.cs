@@ -223,17 +223,19 @@ internal sealed unsafe class SpscReceiver
     public ulong Available()
     {
         ulong avail = _cachedWriteIndex - _readIndex;
-        if (avail != 0)
-        {
-            return avail;
-        }
+        return avail != 0 ? avail : Refresh();
+    }
 
+    /// <summary>Acquires WriteIndex; an impossible value (more than a ring ahead, or behind) is counted and ignored.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ulong Refresh()
+    {
         ulong w = Volatile.Read(ref _g.Control->WriteIndex);
-        avail = w - _readIndex;
+        ulong avail = w - _readIndex;
         if (avail > _g.SlotCount)
         {
             _counters.CorruptIndex++;
-            return 0;
+            return _cachedWriteIndex - _readIndex;
         }
 
         _cachedWriteIndex = w;
@@ -245,10 +247,14 @@ internal sealed unsafe class SpscReceiver
     public int Drain<T>(ref T handler, int maxFrames)
         where T : struct, IFrameHandler, allows ref struct
     {
-        ulong avail = Available();
-        if (avail == 0)
+        ulong avail = _cachedWriteIndex - _readIndex;
+        if (avail < (ulong)maxFrames)
         {
-            return 0;
+            avail = Refresh();
+            if (avail == 0)
+            {
+                return 0;
+            }
         }
 
         int n = avail < (ulong)maxFrames ? (int)avail : maxFrames;
