@@ -20,7 +20,7 @@ public static class Program
             case "bench-peer":
                 return RingBenchmarkPeer.Run(Console.In, Console.Out);
             case "spsc-write":
-                return SpscWrite(args[1], ushort.Parse(args[2], s_inv), long.Parse(args[3], s_inv), int.Parse(args[4], s_inv), Enum.Parse<NotificationMode>(args[5]));
+                return SpscWrite(args[1], ushort.Parse(args[2], s_inv), long.Parse(args[3], s_inv), int.Parse(args[4], s_inv), Enum.Parse<NotificationMode>(args[5]), args.Length > 6 ? args[6] : null);
             case "bcast-hold":
                 return BroadcastHold(args[1]);
             case "bcast-write":
@@ -73,8 +73,11 @@ public static class Program
     }
 
     // count < 0: write until killed.
-    private static int SpscWrite(string path, ushort sender, long count, int maxLength, NotificationMode mode)
+    private static int SpscWrite(string path, ushort sender, long count, int maxLength, NotificationMode mode, string? ownPath)
     {
+        // The writer's own segment (no rings needed here) carries its liveness: pid, incarnation, heartbeat.
+        using var own = ownPath is null ? null : SharedSegment.Create(ownPath, sender, (ulong)Environment.ProcessId, new SegmentLayout());
+        using var heartbeat = own is null ? null : new Timer(_ => own.Heartbeat(), null, 0, 50);
         using var seg = SharedSegment.Open(path);
         var tx = new SpscSender(seg, sender, mode);
         maxLength = Math.Min(maxLength, tx.MaxFrameLength);
@@ -103,7 +106,7 @@ public static class Program
                 Thread.SpinWait(16);
             }
 
-            if (!announced && seq >= 1000)
+            if (!announced && seq >= 1)
             {
                 announced = true;
                 Console.WriteLine("started");

@@ -237,7 +237,7 @@ internal sealed unsafe class BroadcastReader
             throw new ArgumentException($"destination must hold {_g.PayloadCapacity} bytes", nameof(destination));
         }
 
-        for (int attempt = 0; attempt < 4; attempt++)
+        for (uint attempt = 0; attempt < _g.SlotCount + 8; attempt++)
         {
             ulong c = _cursor;
             var h = _g.Slot(c);

@@ -396,7 +396,7 @@ internal sealed unsafe class ZeroCopyReceiver
         while (!_returns.TryClaim(out slot))
         {
             _returns.Publish();
-            if (++spins > 1_000_000)
+            if (++spins > 100_000)
             {
                 _corrupt++;
                 return;
