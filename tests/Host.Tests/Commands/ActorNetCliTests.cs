@@ -1,0 +1,49 @@
+namespace ActorNet.Host.Tests.Commands;
+
+public class ActorNetCliTests
+{
+    [Theory]
+    [InlineData("up", "the local-network issue")]
+    [InlineData("down", "the local-network issue")]
+    [InlineData("node", "the cluster issue")]
+    [InlineData("status", "the cluster issue")]
+    [InlineData("inject", "the cluster issue")]
+    [InlineData("logs", "the local-network issue")]
+    [InlineData("exec", "the local-network issue", "3")]
+    [InlineData("bench", "the cluster issue", "cluster")]
+    [InlineData("bench", "the local-network issue", "tap")]
+    public void Run_VerbNotLanded_SaysSoOnStderrAndExitsThree(string verb, string arrivesWith, string? extra = null)
+    {
+        var args = extra is null ? new[] { verb } : new[] { verb, extra };
+        var (code, stdout, stderr) = CliRunner.Run(args);
+        code.ShouldBe(3);
+        stdout.ShouldBeEmpty();
+        stderr.ShouldStartWith($"actornet {string.Join(' ', args.Where(a => a != "3"))} is not available yet: it arrives with {arrivesWith}");
+    }
+
+    [Fact]
+    public void Run_UnknownOption_ExitsTwoWithUsage()
+    {
+        var (code, _, stderr) = CliRunner.Run("config", "show", "--bogus");
+        code.ShouldBe(2);
+        stderr.ShouldContain("--bogus");
+        stderr.ShouldContain("Usage:");
+    }
+
+    [Fact]
+    public void Run_VerbMissing_ExitsTwoWithUsage()
+    {
+        var (code, _, stderr) = CliRunner.Run("config");
+        code.ShouldBe(2);
+        stderr.ShouldContain("Usage:");
+    }
+
+    [Fact]
+    public void Run_Help_DocumentsEnvironmentConvention()
+    {
+        var (code, stdout, _) = CliRunner.Run("config", "show", "--help");
+        code.ShouldBe(0);
+        stdout.ShouldContain("ACTORNET_NODE_REMOTING_PORT=4999");
+        stdout.ShouldContain("\"200ms\"");
+    }
+}
