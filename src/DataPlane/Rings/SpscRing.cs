@@ -322,9 +322,16 @@ internal sealed unsafe class SpscReceiver
                     return true;
                 }
 
-                if ((++spins & 0x3FF) == 0 && Environment.TickCount64 > deadline)
+                if ((++spins & 0x3FF) == 0)
                 {
-                    return false;
+                    if (Environment.TickCount64 > deadline)
+                    {
+                        return false;
+                    }
+
+                    // Every ~1024 idle spins give the core away if anything else is runnable (sched_yield returns at
+                    // once otherwise): on an oversubscribed host the sender may be waiting for exactly this core.
+                    Thread.Yield();
                 }
 
                 Thread.SpinWait(1);
