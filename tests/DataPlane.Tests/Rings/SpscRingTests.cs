@@ -232,32 +232,31 @@ public sealed unsafe class SpscRingTests : IDisposable
         Exception? failure = null;
         var receiver = new Thread(() =>
         {
-          try
-          {
-            var sink = new Collect { Frames = [], Flags = [] };
-            int got = 0;
-            int expected = 0;
-            var buf = new byte[1500];
-            while (got < Count)
+            try
             {
-                if (!rx.WaitForFrames(NotificationMode.Interrupt, TimeSpan.FromSeconds(10)))
+                int got = 0;
+                int expected = 0;
+                var buf = new byte[1500];
+                while (got < Count)
                 {
-                    throw new TimeoutException($"no frame for 10 s after {got}: lost wake-up");
+                    if (!rx.WaitForFrames(NotificationMode.Interrupt, TimeSpan.FromSeconds(10)))
+                    {
+                        throw new TimeoutException($"no frame for 10 s after {got}: lost wake-up");
+                    }
+
+                    while (rx.TryRead(buf, out int len, out _))
+                    {
+                        BitConverter.ToInt32(buf, 0).ShouldBe(expected++);
+                        got++;
+                    }
                 }
 
-                while (rx.TryRead(buf, out int len, out _))
-                {
-                    BitConverter.ToInt32(buf, 0).ShouldBe(expected++);
-                    got++;
-                }
+                received = got;
             }
-
-            received = got;
-          }
-          catch (Exception e)
-          {
-            failure = e;
-          }
+            catch (Exception e)
+            {
+                failure = e;
+            }
         });
         receiver.Start();
         for (int i = 0; i < Count; i++)
