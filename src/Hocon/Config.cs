@@ -58,7 +58,8 @@ public sealed class Config
     /// <summary>True when the path exists and its value is not <c>null</c>.</summary>
     /// <param name="path">The path expression.</param>
     /// <returns>Whether a non-null value exists at the path.</returns>
-    public bool HasPath(string path) => Find(path, out _) is { } v && v.Type != HoconValueType.Null;
+    /// <remarks>A path that crosses a non-object value (<c>a.b</c> when <c>a = 5</c>) does not exist: false, no exception.</remarks>
+    public bool HasPath(string path) => Find(path, out _, throwOnNonObject: false) is { } v && v.Type != HoconValueType.Null;
 
     /// <summary>Returns the value at a path, or null when absent.</summary>
     /// <param name="path">The path expression.</param>
@@ -241,7 +242,7 @@ public sealed class Config
         return list;
     }
 
-    private HoconValue? Find(string path, out HoconObject parent)
+    private HoconValue? Find(string path, out HoconObject parent, bool throwOnNonObject = true)
     {
         var keys = ConfigPath.Parse(path);
         parent = Root;
@@ -255,6 +256,11 @@ public sealed class Config
 
             if (cur is not HoconObject o)
             {
+                if (!throwOnNonObject)
+                {
+                    return null;
+                }
+
                 throw HoconException.AtOrigin(cur.Origin, path,
                     $"expected an object at '{ConfigPath.Render(keys[..i])}' to look up '{keys[i]}' but found {Describe(cur)}");
             }

@@ -78,6 +78,32 @@ public static class ConfigurationFactory
             ?? throw new HoconException($"{basePath}: expected {basePath}.conf, .json or .properties but none exists", basePath, 0, 0, null)));
     }
 
+    /// <summary>
+    /// Builds a resolved configuration from path/value pairs, every value a string (like Java system properties):
+    /// the form for <c>-D key=value</c> overrides and environment layers. Getters convert the strings (numbers,
+    /// booleans, durations, sizes) on read. Later pairs win over earlier ones for the same path.
+    /// </summary>
+    /// <param name="properties">Pairs of path expression (e.g. <c>actornet.node.remoting.port</c>) and value.</param>
+    /// <param name="originDescription">How origins name this source, e.g. "-D" or "environment".</param>
+    /// <returns>The configuration.</returns>
+    /// <exception cref="HoconException">When a key is not a valid path expression.</exception>
+    public static Config FromProperties(IEnumerable<KeyValuePair<string, string>> properties, string originDescription)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        ArgumentNullException.ThrowIfNull(originDescription);
+        var origin = new ConfigOrigin(originDescription, null, 0);
+        var root = HoconObject.Empty;
+        foreach (var kv in properties)
+        {
+            var keys = ConfigPath.Parse(kv.Key);
+            var leaf = Values.ValueOps.WrapPath(keys, 0, new HoconString(kv.Value ?? string.Empty, origin));
+            var fields = new OrderedDictionary<string, HoconValue> { [keys[0]] = leaf };
+            root = Values.ValueOps.MergeObjects(new HoconObject(fields, origin), root);
+        }
+
+        return new Config(root);
+    }
+
     internal static T Guard<T>(Func<T> f)
     {
         try

@@ -9,6 +9,7 @@ internal static class JsonWriter
 {
     public static void Write(StringBuilder sb, HoconValue value, bool indented, int level)
     {
+        ConfigurationFactory.EnsureStack();
         switch (value)
         {
             case HoconObject o:

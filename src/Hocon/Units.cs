@@ -25,7 +25,7 @@ public static class Units
         }
 
         Add(1m, "ns", "nano", "nanos", "nanosecond", "nanoseconds");
-        Add(1_000m, "us", "µs", "micro", "micros", "microsecond", "microseconds");
+        Add(1_000m, "us", "micro", "micros", "microsecond", "microseconds");
         Add(1_000_000m, "ms", "milli", "millis", "millisecond", "milliseconds");
         Add(1_000_000_000m, "s", "second", "seconds");
         Add(60_000_000_000m, "m", "minute", "minutes");
@@ -77,7 +77,7 @@ public static class Units
         }
 
         var t = text.Trim();
-        if (t is "infinite" or "inf")
+        if (t == "infinite")
         {
             duration = Timeout.InfiniteTimeSpan;
             return true;
@@ -173,12 +173,19 @@ public static class Units
 
         foreach (var c in num)
         {
-            if (!(char.IsAsciiDigit(c) || c is '.' or '-' or '+'))
+            if (!(char.IsAsciiDigit(c) || c is '.' or '-' or '+' or 'e' or 'E'))
             {
                 return false;
             }
         }
 
-        return decimal.TryParse(num, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out number);
+        try
+        {
+            return decimal.TryParse(num, NumberStyles.Float, CultureInfo.InvariantCulture, out number);
+        }
+        catch (OverflowException)
+        {
+            return false;
+        }
     }
 }

@@ -107,6 +107,14 @@ public class ConfigTests
     }
 
     [Fact]
+    public void HasPath_ThroughNonObject_IsFalse_GetterThrows()
+    {
+        var c = Parse("a = 5");
+        c.HasPath("a.b").ShouldBeFalse();
+        Should.Throw<HoconException>(() => c.GetInt("a.b")).Message.ShouldContain("expected an object at 'a'");
+    }
+
+    [Fact]
     public void Getters_NumbersAsStrings_AreConverted()
     {
         var c = Parse("a = \"42\"\nb = 42\nflag = \"true\"");
@@ -222,5 +230,22 @@ public class ConfigTests
         ConfigurationFactory.Empty.HasPath("a").ShouldBeFalse();
         ConfigurationFactory.Empty.ToJson().ShouldBe("{}");
         ConfigurationFactory.Empty.Entries.ShouldBeEmpty();
+    }
+}
+
+public class ConfigurationFactoryTests
+{
+    [Fact]
+    public void FromProperties_StringsAtPaths_ConvertedByGetters_LaterWins()
+    {
+        var d = ConfigurationFactory.FromProperties(
+            [new("actornet.node.remoting.port", "4999"), new("a.\"b.c\"", "on"), new("t", "1"), new("t", "200ms")], "-D");
+        d.GetInt("actornet.node.remoting.port").ShouldBe(4999);
+        d.GetValue("actornet.node.remoting.port").Origin.Description.ShouldBe("-D");
+        d.GetBoolean("a.\"b.c\"").ShouldBeTrue();
+        d.GetTimeSpan("t").ShouldBe(TimeSpan.FromMilliseconds(200));
+        var layered = d.WithFallback(ConfigurationFactory.ParseString("actornet.node.remoting.port = 2552\nactornet.node.name = n1"));
+        layered.GetInt("actornet.node.remoting.port").ShouldBe(4999);
+        layered.GetString("actornet.node.name").ShouldBe("n1");
     }
 }

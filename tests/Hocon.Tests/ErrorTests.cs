@@ -49,6 +49,16 @@ public class ErrorTests
     }
 
     [Fact]
+    public void DeepObjectsWithinLimit_ParseResolveAndRender()
+    {
+        var text = string.Concat(Enumerable.Repeat("a { ", 450)) + "x = ${y}" + new string('}', 450) + "\ny = 1";
+        var c = ConfigurationFactory.ParseString(text);
+        c.GetInt(string.Join('.', Enumerable.Repeat("a", 450)) + ".x").ShouldBe(1);
+        c.ToJson().Length.ShouldBeGreaterThan(450 * 5);
+        c.WithFallback(c).Entries.Count.ShouldBe(2);
+    }
+
+    [Fact]
     public void MissingFile_IsHoconException()
     {
         Should.Throw<HoconException>(() => ConfigurationFactory.ParseFile("/nonexistent/dir/x.conf")).Message.ShouldContain("does not exist");

@@ -202,7 +202,10 @@ public sealed class SettingsReader
         }
         catch (HoconException ex)
         {
-            Problem(path, $"{path} has the wrong type: expected {expected} ({ex.Message}); set {path}");
+            // The getter's message reads "origin: path: expected X but found Y"; keep only what follows the path.
+            var at = ex.Message.IndexOf(path + ": ", StringComparison.Ordinal);
+            var detail = at >= 0 ? ex.Message[(at + path.Length + 2)..] : ex.Message;
+            Problem(path, $"{path} has the wrong type: {detail}; set it to {expected}");
             return placeholder;
         }
         catch (FormatException ex)

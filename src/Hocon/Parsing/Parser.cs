@@ -105,7 +105,7 @@ internal sealed class Parser
     private void Enter(Token at)
     {
         _depth++;
-        if (_baseDepth + _depth + _prefix.Count > MaxDepth)
+        if (_baseDepth + _depth > MaxDepth)
         {
             throw Err(at, $"expected at most {MaxDepth} levels of nesting but found more (document too deeply nested)");
         }
@@ -176,9 +176,19 @@ internal sealed class Parser
                 Next();
                 afterComma = true;
             }
-            else if (t.Type is TokenType.RBrace or TokenType.Eof or TokenType.Newline)
+            else if (t.Type == TokenType.Newline)
             {
-                // a newline separates fields like a comma; '}' and end of file are handled at the top of the loop
+                // A newline separates fields like a comma; a comma may still follow on a later line.
+                SkipWsNl();
+                if (Peek().Type == TokenType.Comma)
+                {
+                    Next();
+                    afterComma = true;
+                }
+            }
+            else if (t.Type is TokenType.RBrace or TokenType.Eof)
+            {
+                // handled at the top of the loop
             }
             else
             {
@@ -211,9 +221,9 @@ internal sealed class Parser
 
         SkipWsNl();
         var sep = Peek();
-        if (_prefix.Count + path.Length + _depth + _baseDepth > MaxDepth)
+        if (_baseDepth + _prefix.Count + path.Length > 2 * MaxDepth)
         {
-            throw Err(keyStart, $"expected at most {MaxDepth} levels of nesting but found a key path that is too long");
+            throw Err(keyStart, $"expected at most {2 * MaxDepth} levels of nesting (keys) but found a key path that is too long");
         }
 
         HoconValue value;
@@ -433,9 +443,19 @@ internal sealed class Parser
                 Next();
                 afterComma = true;
             }
-            else if (t.Type is TokenType.RBracket or TokenType.Newline)
+            else if (t.Type == TokenType.Newline)
             {
-                // next element or end
+                // A newline separates elements like a comma; a comma may still follow on a later line.
+                SkipWsNl();
+                if (Peek().Type == TokenType.Comma)
+                {
+                    Next();
+                    afterComma = true;
+                }
+            }
+            else if (t.Type == TokenType.RBracket)
+            {
+                // end of the array
             }
             else
             {
@@ -549,12 +569,12 @@ internal sealed class Parser
                 if (!name.Contains("://", StringComparison.Ordinal))
                 {
                     var full = Path.IsPathRooted(name) ? name : Path.Combine(_dir ?? Directory.GetCurrentDirectory(), name);
-                    obj = SourceLoader.LoadAnySyntax(full, _ctx, inc, _source, _baseDepth + _depth + _prefix.Count);
+                    obj = SourceLoader.LoadAnySyntax(full, _ctx, inc, _source, _baseDepth + _depth);
                 }
 
                 break;
             case "file":
-                obj = SourceLoader.LoadAnySyntax(Path.GetFullPath(name), _ctx, inc, _source, _baseDepth + _depth + _prefix.Count);
+                obj = SourceLoader.LoadAnySyntax(Path.GetFullPath(name), _ctx, inc, _source, _baseDepth + _depth);
                 break;
             default:
                 // url(...) and classpath(...) are Java-only features: treated as not found.

@@ -22,6 +22,7 @@ internal sealed class Resolver
     private readonly Dictionary<HoconValue, Func<HoconValue?>> _replacements = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<(HoconValue, int), HoconValue?> _stackMemo = [];
     private readonly List<string> _chain = [];
+    private int _optionalDepth;
 
     private Resolver(HoconObject root, ResolveOptions options)
     {
@@ -135,28 +136,22 @@ internal sealed class Resolver
 
     private HoconValue? ResolveConcat(HoconConcatenation c)
     {
-        var previous = Replace(c, static () => null);
+        // No replacement for a concatenation: a reference back to it while it is being resolved is a cycle, which an
+        // optional substitution (${?a}foo, a += x) turns into "undefined" and a required one reports.
         var parts = new List<HoconValue>(c.Pieces.Length);
-        try
+        foreach (var p in c.Pieces)
         {
-            foreach (var p in c.Pieces)
+            var r = ResolveValue(p);
+            if (r is HoconNull && ValueOps.IsUnresolvedNode(p))
             {
-                var r = ResolveValue(p);
-                if (r is HoconNull && ValueOps.IsUnresolvedNode(p))
-                {
-                    // The spec: a substitution that evaluates to null becomes the empty string in a concatenation.
-                    r = new HoconString(string.Empty, r.Origin);
-                }
-
-                if (r is not null)
-                {
-                    parts.Add(r);
-                }
+                // The spec: a substitution that evaluates to null becomes the empty string in a concatenation.
+                r = new HoconString(string.Empty, r.Origin);
             }
-        }
-        finally
-        {
-            Restore(c, previous);
+
+            if (r is not null)
+            {
+                parts.Add(r);
+            }
         }
 
         if (!parts.Any(p => p is not HoconString { IsWhitespace: true }))
@@ -246,6 +241,11 @@ internal sealed class Resolver
     {
         var rendered = s.Render();
         _chain.Add(rendered);
+        if (s.Optional)
+        {
+            _optionalDepth++;
+        }
+
         try
         {
             var found = Lookup(s.Path, out var value);
@@ -286,12 +286,22 @@ internal sealed class Resolver
                 return null;
             }
 
+            if (_optionalDepth > 0)
+            {
+                // An enclosing optional substitution is part of the cycle: it becomes undefined, as in the reference.
+                throw;
+            }
+
             throw HoconException.AtOrigin(s.Origin, ConfigPath.Render(s.Path[s.PrefixLength..]),
                 $"substitution cycle: expected {rendered} to reach a value but it refers back to itself ({string.Join(" -> ", _chain)})");
         }
         finally
         {
             _chain.RemoveAt(_chain.Count - 1);
+            if (s.Optional)
+            {
+                _optionalDepth--;
+            }
         }
     }
 

@@ -11,6 +11,7 @@ internal static class ValueOps
     /// </summary>
     public static HoconValue Merge(HoconValue over, HoconValue under)
     {
+        ConfigurationFactory.EnsureStack();
         if (over is HoconObject o)
         {
             if (under is HoconObject u)
@@ -184,6 +185,8 @@ internal static class ValueOps
         {
             return v;
         }
+
+        ConfigurationFactory.EnsureStack();
 
         switch (v)
         {

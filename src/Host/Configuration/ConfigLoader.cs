@@ -306,7 +306,8 @@ public sealed class LoadedConfiguration
         return Describe(origin);
     }
 
-    private static string Describe(ConfigOrigin origin)
+    /// <summary>Renders an origin for operators: reference default, -D, environment VAR, or file:line (relative to the working directory when under it).</summary>
+    internal static string Describe(ConfigOrigin origin)
     {
         if (origin.Description == ConfigLoader.ReferenceDescription)
         {

@@ -21,6 +21,8 @@ public sealed record ValidationReport(IReadOnlyList<string> Problems, IReadOnlyL
 /// </summary>
 public static class ConfigValidator
 {
+    private static readonly System.Text.RegularExpressions.Regex s_linePrefix = new(@"^[^\s]+?:(\d+): ", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     /// <summary>Validates <paramref name="file"/>.</summary>
     public static ValidationReport Validate(string file)
     {
@@ -46,12 +48,19 @@ public static class ConfigValidator
         var knownSections = ConfigTree.Objects(reference.Root).Select(o => o.Path).ToHashSet(StringComparer.Ordinal);
         var openSections = ConfigTree.Objects(reference.Root).Where(o => o.Value.Count == 0 && o.Path != "actornet.nodes").Select(o => o.Path).ToArray();
 
-        // Unknown keys outside the node sections.
+        // Unknown keys outside the node sections. A section replaced by a plain value is reported once, and the
+        // settings problems below it (every key of that section is then missing) are left out.
+        var replacedSections = new List<string>();
         foreach (var (path, value) in ConfigTree.Leaves(merged.Root))
         {
             if (!path.StartsWith("actornet.", StringComparison.Ordinal) || path.StartsWith("actornet.nodes.", StringComparison.Ordinal))
             {
                 continue;
+            }
+
+            if (knownSections.Contains(path))
+            {
+                replacedSections.Add(path + ".");
             }
 
             CheckKey(path, path, value, knownLeaves, knownSections, openSections, problems);
@@ -121,6 +130,8 @@ public static class ConfigValidator
             }
         }
 
+        perNode = perNode.Select(p => (p.Node, (IReadOnlyList<string>)p.Problems.Where(m => !replacedSections.Any(r => m.Contains(r, StringComparison.Ordinal))).ToArray())).ToList();
+
         // A problem every node shares is reported once; the others name their node.
         var shared = perNode.Select(p => p.Problems).Aggregate((a, b) => a.Intersect(b).ToArray()).ToHashSet(StringComparer.Ordinal);
         problems.AddRange(perNode[0].Problems.Where(shared.Contains));
@@ -130,7 +141,8 @@ public static class ConfigValidator
         }
 
         problems.AddRange(Clashes(identities));
-        return new ValidationReport(problems.Distinct(StringComparer.Ordinal).ToArray(), nodeIds);
+        // Problems that point into the file come first, in line order; the rest keep their order.
+        return new ValidationReport(problems.Distinct(StringComparer.Ordinal).OrderBy(LineOf).ToArray(), nodeIds);
     }
 
     private static void CheckKey(string referencePath, string shownPath, HoconValue value, HashSet<string> knownLeaves, HashSet<string> knownSections, string[] openSections, List<string> problems, string shownPrefix = "")
@@ -207,7 +219,13 @@ public static class ConfigValidator
         }
     }
 
-    private static string Where(ConfigOrigin origin) => origin.File is not null && origin.Line > 0 ? origin + ": " : string.Empty;
+    private static string Where(ConfigOrigin origin) => origin.File is not null && origin.Line > 0 ? LoadedConfiguration.Describe(origin) + ": " : string.Empty;
+
+    private static int LineOf(string problem)
+    {
+        var match = s_linePrefix.Match(problem);
+        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : int.MaxValue;
+    }
 
     private sealed record NodeIdentity(int Id, string Name, string Remoting, string? Ops, string? LocalAddress);
 }

@@ -47,3 +47,40 @@ public class ActorNetCliTests
         stdout.ShouldContain("\"200ms\"");
     }
 }
+
+public class ActorNetCliUsageTests
+{
+    [Fact]
+    public void Run_NoArguments_ExitsTwoWithUsage()
+    {
+        var (code, stdout, stderr) = CliRunner.Run();
+        code.ShouldBe(2);
+        stdout.ShouldBeEmpty();
+        stderr.ShouldContain("Usage:");
+    }
+
+    [Fact]
+    public void Run_NodeNotANumber_ExitsTwo()
+    {
+        var (code, _, stderr) = CliRunner.Run("config", "show", "--node", "three");
+        code.ShouldBe(2);
+        stderr.ShouldContain("three");
+    }
+
+    [Fact]
+    public void Run_ConfigShowWithoutFile_ShowsReferenceDefaults()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("config", "show");
+        code.ShouldBe(0);
+        stderr.ShouldBeEmpty();
+        stdout.Split('\n').Single(l => l.StartsWith("actornet.node.id = ", StringComparison.Ordinal)).ShouldMatch(@"= 0\s+# reference default \(reference\.conf:\d+\)$");
+    }
+
+    [Fact]
+    public void Run_NodeWithoutSections_ExitsTwoAndSaysWhy()
+    {
+        var (code, _, stderr) = CliRunner.Run("config", "show", "--node", "3");
+        code.ShouldBe(2);
+        stderr.ShouldContain("has no node sections");
+    }
+}

@@ -46,7 +46,7 @@ public class ConfigValidatorTests
         using var dir = new TempDir();
         var file = dir.File("t.conf", "actornet.node.id = 1\nactornet.cluster.failure-detector = 5\n");
         var report = ConfigValidator.Validate(file);
-        report.Problems.ShouldContain(p => p.Contains("actornet.cluster.failure-detector has the wrong type: it is a section", StringComparison.Ordinal));
+        report.Problems.ShouldHaveSingleItem().ShouldBe($"{file}:2: actornet.cluster.failure-detector has the wrong type: it is a section (object) in the reference configuration, not a number; write actornet.cluster.failure-detector {{ ... }}");
     }
 
     [Fact]

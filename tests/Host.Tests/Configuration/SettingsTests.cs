@@ -28,7 +28,7 @@ public class SettingsTests
     public void NodeSettings_IdNotANumber_ReportsWrongType()
     {
         var ex = Should.Throw<SettingsException>(() => NodeSettings.FromConfig(With("actornet.node.id = seven")));
-        ex.Message.ShouldStartWith("actornet.node.id has the wrong type: expected an integer");
+        ex.Message.ShouldBe("actornet.node.id has the wrong type: expected an integer but found the string \"seven\"; set it to an integer");
     }
 
     [Fact]
