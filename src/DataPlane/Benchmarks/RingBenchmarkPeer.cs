@@ -87,7 +87,7 @@ public static class RingBenchmarkPeer
 
         while (!sink.SawMarker)
         {
-            if (rx.Drain(ref sink, 64) == 0)
+            if (rx.Drain(ref sink, 256) == 0)
             {
                 rx.WaitForFrames(mode, TimeSpan.FromSeconds(1));
             }
@@ -176,7 +176,7 @@ public static class RingBenchmarkPeer
         Say(output, "ready " + BenchFrames.CpuTicks().ToString(s_inv));
         while (!sink.SawMarker)
         {
-            if (rx.Drain(ref sink, 64) == 0)
+            if (rx.Drain(ref sink, 256) == 0)
             {
                 rx.DescriptorRing.WaitForFrames(mode, TimeSpan.FromSeconds(1));
             }
