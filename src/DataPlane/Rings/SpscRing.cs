@@ -154,12 +154,13 @@ internal sealed unsafe class SpscSender
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public SendResult Write(ReadOnlySpan<byte> frame, SlotFlags flags = SlotFlags.None)
     {
+        if (IsDown)
+        {
+            return SendResult.Down; // a read of the configuration line, which stays cached: it is almost never written
+        }
+
         if (!TryClaim(out var payload))
         {
-            if (IsDown)
-            {
-                return SendResult.Down;
-            }
 
             if (_policy == FullPolicy.Drop)
             {

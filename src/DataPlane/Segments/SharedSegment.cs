@@ -339,6 +339,18 @@ public sealed unsafe class SharedSegment : IDisposable
         }
     }
 
+    /// <summary>
+    /// Marks a ring of this segment down (or up again): its sender sees <c>SendResult.Down</c> and stops writing.
+    /// Called by the control plane when the peer at the other end leaves or dies. Release store.
+    /// </summary>
+    public void SetRingDown(RegionKind kind, ushort peerNodeId, bool down, ulong tag = 0)
+    {
+        var (ring, _) = FindRegion(kind, peerNodeId, tag);
+        ref uint flags = ref ((RingControlBlock*)ring)->Flags;
+        uint current = Volatile.Read(ref flags);
+        Volatile.Write(ref flags, down ? current | (uint)RingFlags.Down : current & ~(uint)RingFlags.Down);
+    }
+
     /// <summary>Reads the owner's liveness: process check plus heartbeat age (untrusted values, only compared).</summary>
     public PeerLiveness GetLiveness(TimeSpan maxHeartbeatAge)
     {
