@@ -300,9 +300,9 @@ public static class RingBenchmark
 
             tx.Publish();
             sink.Got = false;
-            while (!sink.Got)
+            while (rx.Drain(ref sink, 1) == 0)
             {
-                rx.Drain(ref sink, 1);
+                rx.DescriptorRing.WaitForFrames(NotificationMode.Polling, TimeSpan.FromSeconds(5));
             }
 
             long t1 = Stopwatch.GetTimestamp();
