@@ -130,7 +130,7 @@ public static class RingBenchmark
 
         sb.AppendLine("rings/sockets: sender copies each frame in, receiver copies it out; zero-copy: copied once into the pool, read in place by pointer.");
         sb.AppendLine("frame slots are at least the 1490-byte minimum MTU; broadcast frames/s is the writer's rate, 'lost' sums what the 3 readers were lapped by; broadcast RTT: broadcast out, reader 0 echoes on an SPSC ring.");
-        sb.AppendLine("idle cpu: the receiver's CPU use while waiting 300 ms with nothing to read (polling spins, interrupt sleeps on the futex).");
+        sb.AppendLine("idle cpu: the receiver's CPU use while waiting 200 ms with nothing to read (polling spins, interrupt sleeps on the futex).");
         output.Write(sb.ToString());
     }
 
@@ -144,7 +144,7 @@ public static class RingBenchmark
 
     private static RingBenchmarkRow RunOne(string transport, int size, RingBenchmarkOptions o, List<PeerProcess> peers, string dir)
     {
-        var phase = TimeSpan.FromMilliseconds(o.Quick ? 250 : 1500);
+        var phase = TimeSpan.FromMilliseconds(o.Quick ? 200 : 1500);
         int pings = o.Quick ? 2000 : 20000;
         return transport switch
         {
@@ -225,10 +225,10 @@ public static class RingBenchmark
         long childCpu1 = peer.ExpectLong("ping", 1);
         double cpuMs = TicksToMs(BenchFrames.CpuTicks() - cpu0 + childCpu1 - childCpu0);
 
-        // Idle cost: the peer waits 300 ms with nothing to read.
-        peer.Send("idle 300");
+        // Idle cost: the peer waits 200 ms with nothing to read.
+        peer.Send("idle 200");
         long idleTicks = peer.ExpectLong("idle", 1);
-        double idlePct = TicksToMs(idleTicks) / 300.0 * 100.0;
+        double idlePct = TicksToMs(idleTicks) / 200.0 * 100.0;
 
         long frames = long.Parse(t[1], s_inv);
         return new RingBenchmarkRow(name, size, frames / seconds, frames * (double)size / seconds, hist.Percentile(50), hist.Percentile(99),
