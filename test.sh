@@ -18,5 +18,11 @@ rc=${PIPESTATUS[0]}
 # Sum the per-project result lines, e.g. "Passed!  - Failed:     0, Passed:    12, Skipped:     0, Total:    12".
 read -r passed failed skipped < <(grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
   | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+# A test host that crashed ("Test Run Aborted") reports no failed count of its own: count each as a failure.
+aborted=$(grep -c 'Test Run Aborted' "$log" || true)
+if [ "$aborted" -gt 0 ]; then
+  echo "test.sh: $aborted test run(s) aborted (a test host crashed; see above)"
+  failed=$((failed + aborted))
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$rc"

@@ -520,6 +520,7 @@ public static class RingBenchmark
     {
         private readonly Process _process;
         private readonly BlockingCollection<string> _lines = [];
+        private readonly Thread _reader; // the only writer of _lines; joined before _lines is disposed
 
         public PeerProcess(ProcessStartInfo psi)
         {
@@ -527,7 +528,7 @@ public static class RingBenchmark
             psi.RedirectStandardOutput = true;
             psi.UseShellExecute = false;
             _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the benchmark peer " + psi.FileName);
-            var reader = new Thread(() =>
+            _reader = new Thread(() =>
             {
                 try
                 {
@@ -537,8 +538,9 @@ public static class RingBenchmark
                         _lines.Add(l);
                     }
                 }
-                catch (IOException)
+                catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
                 {
+                    // the peer died or was disposed: the reader just ends, waiters see the collection complete
                 }
                 finally
                 {
@@ -546,7 +548,7 @@ public static class RingBenchmark
                 }
             })
             { IsBackground = true, Name = "bench-peer-stdout" };
-            reader.Start();
+            _reader.Start();
         }
 
         public void Send(string line)
@@ -612,8 +614,14 @@ public static class RingBenchmark
             }
             finally
             {
+                // The process has exited or been killed, so its stdout reaches end of file and the reader ends;
+                // only then may _lines be disposed (a CompleteAdding on a disposed collection would crash the host).
+                if (_reader.Join(TimeSpan.FromSeconds(10)))
+                {
+                    _lines.Dispose();
+                }
+
                 _process.Dispose();
-                _lines.Dispose();
             }
         }
     }
