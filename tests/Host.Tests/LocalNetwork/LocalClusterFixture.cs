@@ -133,6 +133,8 @@ internal static class NetScript
 
         def udp_recv(port, count, group=None, iface="0.0.0.0"):
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            # SO_RCVBUFFORCE (root): a receiver descheduled on a loaded machine must not lose datagrams in its socket.
+            s.setsockopt(socket.SOL_SOCKET, 33, 16 << 20)
             s.bind(("0.0.0.0", port))
             if group:
                 s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton(group) + socket.inet_aton(iface))
