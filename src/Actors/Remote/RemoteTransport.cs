@@ -50,7 +50,11 @@ public sealed record RemoteTransportSettings(
         cluster.Remoting.MinBackoff,
         cluster.Remoting.MaxBackoff,
         cluster.Secret,
-        uid);
+        uid)
+    {
+        MaxQueuedPerPeer = cluster.Remoting.SendQueueSize,
+        KeepAliveInterval = cluster.Remoting.KeepAliveInterval,
+    };
 
     /// <summary>A fresh random incarnation uid (positive, non-zero).</summary>
     public static long NewUid() => (long)(RandomNumberGenerator.GetInt32(1, int.MaxValue)) << 31 | (uint)RandomNumberGenerator.GetInt32(0, int.MaxValue);
