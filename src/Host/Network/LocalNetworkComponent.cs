@@ -245,7 +245,7 @@ public sealed class LocalNetworkComponent : IDisposable
             LocalNetworkLog.SegmentCreated(logger, path, options.NodeId, incarnation, segment.Size, string.Join(",", options.Peers));
             adapter = (adapterFactory ?? (o => OpenTap(o, offloads)))(options);
             LocalNetworkLog.AdapterUp(logger, adapter.Name, adapter.MacAddress.ToString(), options.Address?.ToString() ?? "none", options.Mtu, adapter.SupportsOffload);
-            var forwarder = new FrameForwarder(ForwardingSnapshot.Empty(NetworkKind.Local, options.NodeId), new LearningTable(1024, 300_000));
+            var forwarder = new FrameForwarder(RingAllocationState.Initial(options.NodeId, options.Peers).ToSnapshot(NetworkKind.Local, options.GroupMacs), new LearningTable(1024, 300_000));
             engine = new LocalNetworkEngine(segment, adapter, forwarder, options.Engine, options.Peers);
             engine.Start();
             return new LocalNetworkComponent(options, logger, segment, ownsSegment: true, adapter, forwarder, engine, system, directory: null);
@@ -280,7 +280,7 @@ public sealed class LocalNetworkComponent : IDisposable
         {
             adapter = (adapterFactory ?? (o => OpenTap(o, offloads)))(options);
             LocalNetworkLog.AdapterUp(logger, adapter.Name, adapter.MacAddress.ToString(), options.Address?.ToString() ?? "none", options.Mtu, adapter.SupportsOffload);
-            var forwarder = new FrameForwarder(ForwardingSnapshot.Empty(NetworkKind.Local, options.NodeId), new LearningTable(1024, 300_000));
+            var forwarder = new FrameForwarder(RingAllocationState.Initial(options.NodeId, options.Peers).ToSnapshot(NetworkKind.Local, options.GroupMacs), new LearningTable(1024, 300_000));
             engine = new LocalNetworkEngine(segment, adapter, forwarder, options.Engine, options.Peers);
             engine.Start();
             return new LocalNetworkComponent(options, logger, segment, ownsSegment: false, adapter, forwarder, engine, system, directory);
