@@ -42,6 +42,12 @@ public sealed class ClusterBenchResult
     /// <summary>Join samples.</summary>
     public int JoinToUpSamples { get; set; }
 
+    /// <summary>Join → Up p50 when nodes 2..N-1 of the convergence run start at the same moment (CPU-bound start-up).</summary>
+    public double? JoinToUpParallelP50Ms { get; set; }
+
+    /// <summary>Join → Up p95 of the simultaneous joins.</summary>
+    public double? JoinToUpParallelP95Ms { get; set; }
+
     /// <summary>Leader logs the last node Up → every other node has logged it, ms.</summary>
     [System.Text.Json.Serialization.JsonPropertyName("convergence_16_nodes_ms")]
     public double? Convergence16NodesMs { get; set; }
@@ -178,10 +184,20 @@ public static class ClusterBench
             progress($"convergence: only {upEvents.Count} of {n} nodes logged node {n} Up");
         }
 
-        for (int i = 2; i <= n; i++)
+        var parallel = new List<double>();
+        for (int i = 2; i < n; i++)
         {
-            joins.AddRange(JoinSamples(nodes, i));
+            parallel.AddRange(JoinSamples(nodes, i));
         }
+
+        if (parallel.Count > 0)
+        {
+            result.JoinToUpParallelP50Ms = Percentile(parallel, 50);
+            result.JoinToUpParallelP95Ms = Percentile(parallel, 95);
+        }
+
+        // Node N joined alone into a running cluster: a sequential sample like the restarts of the same-host run.
+        joins.AddRange(JoinSamples(nodes, n));
     }
 
     private static IEnumerable<double> JoinSamples(NodeProcesses nodes, int node)
