@@ -27,13 +27,16 @@ public sealed class ClusterClient : IAsyncDisposable
     /// <summary>The client's transport.</summary>
     public RemoteTransport Transport { get; }
 
-    /// <summary>Starts a client for the cluster described by <paramref name="config"/> (name, secret, remoting host).</summary>
-    public static ClusterClient Start(Config config, ILoggerFactory? loggerFactory = null)
+    /// <summary>
+    /// Starts a client for the cluster described by <paramref name="config"/> (name, secret, remoting host), listening
+    /// on <paramref name="hostname"/> (default: the configuration's remoting host) at an ephemeral port.
+    /// </summary>
+    public static ClusterClient Start(Config config, ILoggerFactory? loggerFactory = null, string? hostname = null)
     {
         var settings = ClusterSettings.FromConfig(config);
         var factory = loggerFactory ?? NullLoggerFactory.Instance;
         var system = ActorSystem.Create(settings.Name, config, factory);
-        var transportSettings = RemoteTransportSettings.From(settings, RemoteTransportSettings.NewUid()) with { Port = 0 };
+        var transportSettings = RemoteTransportSettings.From(settings, RemoteTransportSettings.NewUid()) with { Port = 0, Hostname = hostname ?? settings.Remoting.Hostname };
         var transport = new RemoteTransport(system, transportSettings, ClusterNode.CreateSerializerRegistry(transportSettings.MaximumFrameSize), factory);
         transport.Start();
         return new ClusterClient(system, transport);

@@ -20,6 +20,14 @@ public sealed record NodeHostOptions
     /// <summary>Layout of the node's segment (rings, pools); default: header and ring table only.</summary>
     public Func<ActorNetSettings, SegmentLayout> SegmentLayout { get; init; } = static _ => new SegmentLayout();
 
+    /// <summary>
+    /// Creates the node's segment instead of the default (<see cref="SharedSegment.Create"/> with
+    /// <see cref="SegmentLayout"/>) — for a data-plane component that sizes its rings itself. Called once, after the
+    /// host has checked that no live process owns the path; receives the settings, the path and the incarnation (which
+    /// must be written as the segment's incarnation: the same-host fast path of the peers matches it to the member).
+    /// </summary>
+    public Func<ActorNetSettings, string, long, SharedSegment>? SegmentFactory { get; init; }
+
     /// <summary>Console for the human log lines (null = the process console).</summary>
     public TextWriter? Console { get; init; }
 
@@ -245,7 +253,9 @@ public sealed class NodeHost : IAsyncDisposable
 
         try
         {
-            return SharedSegment.Create(path, id, (ulong)incarnation, options.SegmentLayout(settings));
+            return options.SegmentFactory is { } factory
+                ? factory(settings, path, incarnation)
+                : SharedSegment.Create(path, id, (ulong)incarnation, options.SegmentLayout(settings));
         }
         catch (IOException ex)
         {

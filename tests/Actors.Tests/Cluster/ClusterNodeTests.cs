@@ -107,6 +107,52 @@ public sealed class ClusterNodeTests : TestKit.TestKit
         Logs.Snapshot().ShouldContain(e => e.Message.Contains("confirmed dead on this host", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task FaultInjector_Commands_AppliedToTheTransportAndLoggedOrRefused()
+    {
+        int seedPort = FreePort();
+        var node = StartNode(Sys, seedPort, seedPort);
+        await node.WhenUp.WaitAsync(Dilated(TimeSpan.FromSeconds(10)));
+        var injector = node.Transport.ActorFor(node.SelfUniqueAddress.Address, "/system/fault-injector");
+        var peer = new Address(_cluster, "127.0.0.1", 1);
+
+        injector.Tell(new InjectFault("blackhole", peer.ToString(), 0), TestActor);
+        ExpectMsg<FaultReply>().Applied.ShouldBeTrue();
+        node.Transport.FaultFor(peer).ShouldBe(PeerFault.Blackhole);
+
+        injector.Tell(new InjectFault("drop", peer.ToString(), 0.25), TestActor);
+        ExpectMsg<FaultReply>().Applied.ShouldBeTrue();
+        node.Transport.FaultFor(peer)!.DropProbability.ShouldBe(0.25);
+
+        injector.Tell(new InjectFault("pass-through", peer.ToString(), 0), TestActor);
+        ExpectMsg<FaultReply>().Applied.ShouldBeTrue();
+        node.Transport.FaultFor(peer).ShouldBeNull();
+
+        injector.Tell(new InjectFault("drop", peer.ToString(), 1.5), TestActor);
+        ExpectMsg<FaultReply>().Applied.ShouldBeFalse();
+        injector.Tell(new InjectFault("teleport", null, 0), TestActor);
+        ExpectMsg<FaultReply>().Applied.ShouldBeFalse();
+        injector.Tell(new InjectFault("blackhole", "not an address", 0), TestActor);
+        ExpectMsg<FaultReply>().Description.ShouldContain("invalid peer address");
+
+        Logs.Snapshot().Count(e => e.Message.Contains("Fault injected on", StringComparison.Ordinal)).ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Leave_SecondNode_IsRemovedAndSeesItselfGone()
+    {
+        int seedPort = FreePort();
+        await using var second = ActorSystem.Create("cluster-node-tests-4", ConfigurationFactory.Empty, LoggerFactory);
+        var seed = StartNode(Sys, seedPort, seedPort);
+        await seed.WhenUp.WaitAsync(Dilated(TimeSpan.FromSeconds(10)));
+        var other = StartNode(second, seedPort, 0);
+        await other.WhenUp.WaitAsync(Dilated(TimeSpan.FromSeconds(10)));
+        AwaitCondition(() => seed.State.Convergence() && seed.State.Members.Count == 2, Dilated(TimeSpan.FromSeconds(10)));
+        (await other.LeaveAsync(Dilated(TimeSpan.FromSeconds(10)))).ShouldBeTrue();
+        AwaitCondition(() => seed.State.Members.Count == 1, Dilated(TimeSpan.FromSeconds(10)));
+        (await other.WhenRemoved).ShouldContain("left");
+    }
+
     protected override void Dispose(bool disposing)
     {
         foreach (var t in _transports)

@@ -98,6 +98,17 @@ public sealed class ClusterProcessTests
         await cluster.AwaitEventAsync(1, "HandshakeRefused", "garbled", TimeSpan.FromSeconds(5));
         (await cluster.StatusAsync(1)).ShouldNotBeNull().SelfStatus.ShouldBe("Up");
         cluster.ProcessOf(1).HasExited.ShouldBeFalse();
+
+        // The operator verb, table and JSON.
+        var (code, table, _) = CliRunner.Run(["status", "--config", cluster.ConfigFile]);
+        code.ShouldBe(0);
+        table.ShouldContain(cluster.AddressOf(1).ToString());
+        table.ShouldContain("(leader)");
+        var (jsonCode, json, _) = CliRunner.Run(["status", "--config", cluster.ConfigFile, "--node", "1", "--json"]);
+        jsonCode.ShouldBe(0);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        doc.RootElement.GetProperty("members")[0].GetProperty("status").GetString().ShouldBe("Up");
+        doc.RootElement.GetProperty("leader").GetString().ShouldBe(cluster.AddressOf(1).ToString());
     }
 
     [Fact]
