@@ -60,6 +60,8 @@ public sealed class NodeProcesses : IAsyncDisposable
                 {{clusterConfig}}
               }
               shared-memory.root = "{{Folder}}/shm"
+              # Membership only: no shm0 adapter or rings (nodes may share one network namespace).
+              networks.local.enabled = off
               logging { console.enabled = off, file.folder = "{{Folder}}/logs" }
               nodes {
             {{sections}}
