@@ -164,13 +164,15 @@ public sealed class LocalNetworkComponent : IDisposable
     private readonly Timer? _heartbeat;
     private readonly Timer _status;
     private readonly bool _ownsSegment;
+    private readonly Func<ulong, string>? _memberStatus;
     private readonly ActorSystem _system;
     private readonly DateTime _started = DateTime.UtcNow;
     private int _disposed;
 
-    private LocalNetworkComponent(LocalNetworkOptions options, ILogger logger, SharedSegment segment, bool ownsSegment, FrameAdapter adapter, FrameForwarder forwarder, LocalNetworkEngine engine, ActorSystem system, IPeerDirectory? directory)
+    private LocalNetworkComponent(LocalNetworkOptions options, ILogger logger, SharedSegment segment, bool ownsSegment, FrameAdapter adapter, FrameForwarder forwarder, LocalNetworkEngine engine, ActorSystem system, IPeerDirectory? directory, Func<ulong, string>? memberStatus)
     {
         _ownsSegment = ownsSegment;
+        _memberStatus = memberStatus;
         _options = options;
         _logger = logger;
         _segment = segment;
@@ -248,7 +250,7 @@ public sealed class LocalNetworkComponent : IDisposable
             var forwarder = new FrameForwarder(RingAllocationState.Initial(options.NodeId, options.Peers).ToSnapshot(NetworkKind.Local, options.GroupMacs), new LearningTable(1024, 300_000));
             engine = new LocalNetworkEngine(segment, adapter, forwarder, options.Engine, options.Peers);
             engine.Start();
-            return new LocalNetworkComponent(options, logger, segment, ownsSegment: true, adapter, forwarder, engine, system, directory: null);
+            return new LocalNetworkComponent(options, logger, segment, ownsSegment: true, adapter, forwarder, engine, system, directory: null, memberStatus: null);
         }
         catch
         {
@@ -264,9 +266,10 @@ public sealed class LocalNetworkComponent : IDisposable
     /// Starts the component on a segment someone else created and keeps alive (the node daemon, which laid it out
     /// with <see cref="NodeSegmentLayout"/> for <see cref="LocalNetworkOptions.Peers"/> and bumps its heartbeat).
     /// <paramref name="directory"/> says which peers are up (default: same-host segment liveness). The segment is
-    /// not disposed by <see cref="Dispose"/>.
+    /// not disposed by <see cref="Dispose"/>. <paramref name="memberStatus"/> maps an incarnation to its cluster member
+    /// status for the status file (any thread; empty string when unknown).
     /// </summary>
-    public static LocalNetworkComponent StartOnSegment(LocalNetworkOptions options, SharedSegment segment, ActorSystem system, ILoggerFactory loggerFactory, IPeerDirectory? directory = null, Func<LocalNetworkOptions, FrameAdapter>? adapterFactory = null)
+    public static LocalNetworkComponent StartOnSegment(LocalNetworkOptions options, SharedSegment segment, ActorSystem system, ILoggerFactory loggerFactory, IPeerDirectory? directory = null, Func<LocalNetworkOptions, FrameAdapter>? adapterFactory = null, Func<ulong, string>? memberStatus = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(segment);
@@ -283,7 +286,7 @@ public sealed class LocalNetworkComponent : IDisposable
             var forwarder = new FrameForwarder(RingAllocationState.Initial(options.NodeId, options.Peers).ToSnapshot(NetworkKind.Local, options.GroupMacs), new LearningTable(1024, 300_000));
             engine = new LocalNetworkEngine(segment, adapter, forwarder, options.Engine, options.Peers);
             engine.Start();
-            return new LocalNetworkComponent(options, logger, segment, ownsSegment: false, adapter, forwarder, engine, system, directory);
+            return new LocalNetworkComponent(options, logger, segment, ownsSegment: false, adapter, forwarder, engine, system, directory, memberStatus);
         }
         catch
         {
@@ -326,7 +329,8 @@ public sealed class LocalNetworkComponent : IDisposable
             l.Counters.RxFrames,
             l.Counters.RxBytes,
             l.Counters.RxDropStale,
-            l.Counters.RxDropMalformed)).ToArray();
+            l.Counters.RxDropMalformed,
+            l.PeerIncarnation != 0 ? _memberStatus?.Invoke(l.PeerIncarnation) ?? string.Empty : string.Empty)).ToArray();
         return new NodeNetworkStatus(
             _options.NodeId,
             _options.NodeName,
@@ -339,7 +343,8 @@ public sealed class LocalNetworkComponent : IDisposable
             links,
             new CastStatusRow(c.TxFrames, c.TxBytes, c.TxDropFull),
             new AdapterStatusRow(a.FramesRead, a.BytesRead, a.FramesWritten, a.BytesWritten, a.Runts, a.Oversize, a.Garbled, a.WriteDrops),
-            new ForwardingStatusRow(f.Unicast + f.UnicastLearnt, f.Broadcast, f.MulticastRing + f.MulticastFlooded, f.UnknownUnicastFlooded, f.DroppedRingDown, f.DroppedRunt + f.DroppedBadSource, f.DroppedToSelf, f.DroppedNoBroadcastRing));
+            new ForwardingStatusRow(f.Unicast + f.UnicastLearnt, f.Broadcast, f.MulticastRing + f.MulticastFlooded, f.UnknownUnicastFlooded, f.DroppedRingDown, f.DroppedRunt + f.DroppedBadSource, f.DroppedToSelf, f.DroppedNoBroadcastRing),
+            _memberStatus?.Invoke(_segment.Incarnation) ?? string.Empty);
     }
 
     /// <summary>Stops the actor, the pollers, the adapter and the timers; closes and removes the segment and status file.</summary>

@@ -81,7 +81,9 @@ public sealed class LocalNetworkNodeComponent : INodeComponent
 
         var options = LocalNetworkOptions.FromSettings(context.Settings, _peers);
         var directory = new ClusterGatedDirectory(new SegmentDirectory(options.ShmRoot, options.Cluster, options.Peers, options.HeartbeatTimeout), context.Cluster);
-        _component = LocalNetworkComponent.StartOnSegment(options, context.Segment, context.System, context.LoggerFactory, directory);
+        var cluster = context.Cluster;
+        _component = LocalNetworkComponent.StartOnSegment(options, context.Segment, context.System, context.LoggerFactory, directory, memberStatus: incarnation =>
+            cluster.State.Members.FirstOrDefault(m => m.UniqueAddress.Uid == (long)incarnation)?.Status.ToString() ?? string.Empty);
         return Task.CompletedTask;
     }
 
