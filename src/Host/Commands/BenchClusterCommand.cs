@@ -17,7 +17,7 @@ internal static class BenchClusterCommand
     {
         var command = new Command("cluster", "Crash-to-removed (same host, ≥ 20 kills; across network namespaces), join-to-up, convergence across 16 nodes and remoting throughput, with real node processes.");
         var json = new Option<bool>("--json") { Description = "Print one JSON document (fields crash_to_removed_same_host_p95_ms, ...)." };
-        var kills = new Option<int>("--kills") { Description = "Same-host kills to measure (default 20).", DefaultValueFactory = _ => 20 };
+        var kills = new Option<int>("--kills") { Description = "Same-host kills to measure (default 20; 0 skips the same-host run).", DefaultValueFactory = _ => 20 };
         var nodes = new Option<int>("--nodes") { Description = "Cluster size of the convergence run (default 16).", DefaultValueFactory = _ => 16 };
         var messages = new Option<int>("--messages") { Description = "Messages of the throughput run (default 1000000).", DefaultValueFactory = _ => 1_000_000 };
         var noNetns = new Option<bool>("--no-netns") { Description = "Skip the cross-namespace measurement." };
@@ -28,7 +28,7 @@ internal static class BenchClusterCommand
         command.Options.Add(noNetns);
         command.SetAction(parse =>
         {
-            var options = new ClusterBenchOptions(Math.Max(1, parse.GetValue(kills)), parse.GetValue(nodes), Math.Max(1000, parse.GetValue(messages)), !parse.GetValue(noNetns));
+            var options = new ClusterBenchOptions(Math.Max(0, parse.GetValue(kills)), parse.GetValue(nodes), Math.Max(1000, parse.GetValue(messages)), !parse.GetValue(noNetns));
             bool asJson = parse.GetValue(json);
             ClusterBenchResult result;
             try

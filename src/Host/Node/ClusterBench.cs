@@ -76,7 +76,11 @@ public static class ClusterBench
     {
         var result = new ClusterBenchResult { Machine = $"{Environment.ProcessorCount} cores, load average {LoadAverage()}" };
         var joins = new List<double>();
-        await SameHostAsync(options, result, joins, progress).ConfigureAwait(false);
+        if (options.Kills > 0)
+        {
+            await SameHostAsync(options, result, joins, progress).ConfigureAwait(false);
+        }
+
         await ConvergenceAsync(options, result, joins, progress).ConfigureAwait(false);
         if (joins.Count > 0)
         {
@@ -148,6 +152,20 @@ public static class ClusterBench
 
         await using var nodes = new NodeProcesses(n);
         progress($"convergence: starting {n} nodes of cluster {nodes.Name}");
+        try
+        {
+            await ConvergenceRunAsync(nodes, n, result, joins, progress).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            nodes.KeepFolder = true;
+            progress($"convergence run failed; logs kept in {nodes.Folder}/logs");
+            throw;
+        }
+    }
+
+    private static async Task ConvergenceRunAsync(NodeProcesses nodes, int n, ClusterBenchResult result, List<double> joins, Action<string> progress)
+    {
         nodes.Start(1);
         await nodes.AwaitAllUpAsync(1, 1, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         for (int i = 2; i < n; i++)
