@@ -172,13 +172,13 @@ public static class ClusterBench
         // heartbeats for seconds (phi then rightly suspects them), which measures the host, not the cluster.
         for (int first = 2; first < n; first += 4)
         {
-            int last = Math.Min(n - 1, first + 3);
-            for (int i = first; i <= last; i++)
+            int waveEnd = Math.Min(n - 1, first + 3);
+            for (int i = first; i <= waveEnd; i++)
             {
                 nodes.Start(i);
             }
 
-            await nodes.AwaitAllUpAsync(1, last, TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+            await nodes.AwaitAllUpAsync(1, waveEnd, TimeSpan.FromSeconds(120)).ConfigureAwait(false);
         }
         nodes.Start(n);
         var view = await nodes.AwaitAllUpAsync(1, n, TimeSpan.FromSeconds(120)).ConfigureAwait(false);
