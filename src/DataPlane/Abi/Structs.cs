@@ -40,6 +40,13 @@ public enum SlotFlags : uint
     None = 0,
     /// <summary>An internal control frame (never handed to the OS adapter).</summary>
     Control = 1,
+
+    /// <summary>
+    /// The payload starts with a 10-byte offload prefix (<c>FrameOffload</c>: flags, GSO type, header length, GSO
+    /// size, checksum start, checksum offset; little-endian) followed by the frame; <c>Length</c> counts both.
+    /// Written only when both ends use IFF_VNET_HDR adapters; a reader refuses a prefix that does not validate.
+    /// </summary>
+    Offload = 2,
 }
 
 /// <summary>Bits of <c>RingControlBlock.Flags</c>.</summary>

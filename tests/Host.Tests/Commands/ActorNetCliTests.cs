@@ -3,14 +3,7 @@ namespace ActorNet.Host.Tests.Commands;
 public class ActorNetCliTests
 {
     [Theory]
-    [InlineData("up", "the local-network issue")]
-    [InlineData("down", "the local-network issue")]
-    [InlineData("node", "the cluster issue")]
-    [InlineData("status", "the cluster issue")]
-    [InlineData("inject", "the cluster issue")]
     [InlineData("logs", "the local-network issue")]
-    [InlineData("exec", "the local-network issue", "3")]
-    [InlineData("bench", "the cluster issue", "cluster")]
     [InlineData("bench", "the local-network issue", "tap")]
     public void Run_VerbNotLanded_SaysSoOnStderrAndExitsThree(string verb, string arrivesWith, string? extra = null)
     {

@@ -52,6 +52,8 @@ public class ReferenceConfigTests
         ["actornet.node.remoting.handshake-timeout"] = "5s",
         ["actornet.node.remoting.min-backoff"] = "100ms",
         ["actornet.node.remoting.max-backoff"] = "5s",
+        ["actornet.node.remoting.send-queue-size"] = 500000L,
+        ["actornet.node.remoting.keep-alive-interval"] = "1s",
         ["actornet.shared-memory.root"] = "/dev/shm/actornet",
         ["actornet.shared-memory.notification.mode"] = "adaptive",
         ["actornet.shared-memory.notification.spin-iterations"] = 20000L,
@@ -106,6 +108,10 @@ public class ReferenceConfigTests
         ["actornet.ops.enabled"] = "on",
         ["actornet.ops.hostname"] = "127.0.0.1",
         ["actornet.ops.port"] = 4811L,
+        ["actornet.orchestration.nodes"] = 0L,
+        ["actornet.orchestration.management-subnet"] = "10.213.0.0/24",
+        ["actornet.orchestration.run-folder"] = "/run/actornet",
+        ["actornet.orchestration.start-timeout"] = "90s",
     };
 
     [Fact]
