@@ -8,10 +8,8 @@ public class ActorNetCliTests
     [InlineData("node", "the cluster issue")]
     [InlineData("status", "the cluster issue")]
     [InlineData("inject", "the cluster issue")]
-    [InlineData("logs", "the local-network issue")]
     [InlineData("exec", "the local-network issue", "3")]
     [InlineData("bench", "the cluster issue", "cluster")]
-    [InlineData("bench", "the local-network issue", "tap")]
     public void Run_VerbNotLanded_SaysSoOnStderrAndExitsThree(string verb, string arrivesWith, string? extra = null)
     {
         var args = extra is null ? new[] { verb } : new[] { verb, extra };
