@@ -12,7 +12,7 @@ internal static class BenchCommand
     private static readonly Func<CliContext, Command>[] s_benchmarks =
     [
         ClusterPlaceholder,
-        TapPlaceholder,
+        BenchTapCommand.Create,
     ];
 
     /// <summary>Builds the verb and its benchmark subcommands.</summary>
@@ -32,14 +32,6 @@ internal static class BenchCommand
         var command = new Command("cluster", "Crash-to-removed, join-to-up, convergence and remoting throughput with real node processes.");
         command.Options.Add(new Option<bool>("--json") { Description = "Print one JSON document." });
         command.SetAction(_ => NotAvailable.Report(context, "bench cluster", "the cluster issue (issue 5)"));
-        return command;
-    }
-
-    private static Command TapPlaceholder(CliContext context)
-    {
-        var command = new Command("tap", "iperf3 and ping through ActorNet, a veth pair and vde_switch, side by side.");
-        command.Options.Add(new Option<bool>("--json") { Description = "Print rows of JSON." });
-        command.SetAction(_ => NotAvailable.Report(context, "bench tap", "the local-network issue (issue 6)"));
         return command;
     }
 }

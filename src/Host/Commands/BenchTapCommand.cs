@@ -1,0 +1,78 @@
+using System.CommandLine;
+using ActorNet.Host.Ops.Bench;
+
+namespace ActorNet.Host.Commands;
+
+/// <summary>
+/// <c>actornet bench tap</c>: iperf3 and ping between two network namespaces joined through ActorNet, a kernel veth
+/// pair and vde_switch, side by side in one run. Installs nothing: when a program is missing it says which Debian
+/// packages to install and exits 1. Runs on the CLI's thread; rows (or the table) go to the output, progress to the
+/// error stream; Ctrl-C stops the run and tears everything down.
+/// </summary>
+internal static class BenchTapCommand
+{
+    /// <summary>
+    /// Builds the ActorNet path. This build has no local-network orchestration (it arrives with the local-network
+    /// issue, branch <c>localnet</c>), so it reports the path unavailable rather than measuring anything else in its name.
+    /// </summary>
+    internal static Func<ITapBenchPath> ActorNetPath { get; set; } = () => new UnavailableTapBenchPath(
+        "actornet",
+        "TAP -> shared-memory rings -> TAP between two ActorNet nodes",
+        "this build has no local-network orchestration to start a 2-node cluster (it arrives with the local-network issue)");
+
+    /// <summary>Builds the subcommand.</summary>
+    public static Command Create(CliContext context)
+    {
+        var json = new Option<bool>("--json") { Description = "Print the rows as a JSON array (path, mtu, streams, tcp_gbps, ping_avg_ms, retransmits, offloads, error, ...)." };
+        var quick = new Option<bool>("--quick") { Description = "2 s per measurement instead of 5 s." };
+        var paths = new Option<string[]>("--path")
+        {
+            Description = "Measure only these paths (actornet, veth, vde; repeatable). Default: all three.",
+            HelpName = "NAME",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command(
+            "tap",
+            "iperf3 TCP throughput (1 and 4 streams) and ping round trip between two network namespaces joined (a) through ActorNet, (b) by a kernel veth pair, " +
+            "(c) by two TAPs on a vde_switch, at MTU 1500, 9000 and the largest each carries, with offload settings. Needs root and iperf3, vde2, ethtool, iproute2, iputils-ping.");
+        command.Options.Add(json);
+        command.Options.Add(quick);
+        command.Options.Add(paths);
+        command.SetAction((parse, cancellation) => RunAsync(context, parse.GetValue(json), parse.GetValue(quick), parse.GetValue(paths) ?? [], cancellation));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, bool json, bool quick, string[] selected, CancellationToken cancellation)
+    {
+        var all = new[] { ActorNetPath(), new VethTapBenchPath(), new VdeTapBenchPath() };
+        var unknown = selected.Where(s => all.All(p => p.Name != s)).ToArray();
+        if (unknown.Length > 0)
+        {
+            context.Error.WriteLine($"actornet bench tap: unknown path {string.Join(", ", unknown)}; the paths are {string.Join(", ", all.Select(p => p.Name))}");
+            return ExitCodes.InvalidInput;
+        }
+
+        if (BenchTools.Problem() is { } problem)
+        {
+            context.Error.WriteLine(problem);
+            return ExitCodes.Failed;
+        }
+
+        var chosen = selected.Length == 0 ? all : all.Where(p => selected.Contains(p.Name)).ToArray();
+        var options = quick ? TapBenchOptions.Quick : TapBenchOptions.Full;
+        IReadOnlyList<TapBenchRow> rows;
+        try
+        {
+            rows = await TapBench.RunAsync(chosen, options, context.Error, cancellation).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            context.Error.WriteLine("actornet bench tap: cancelled; namespaces and processes of this run were removed");
+            return ExitCodes.Failed;
+        }
+
+        context.Out.Write(json ? TapBenchReport.ToJson(rows) + "\n" : TapBenchReport.ToTable(rows, options));
+        return rows.Any(r => r.TcpGbps is not null) ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+}
