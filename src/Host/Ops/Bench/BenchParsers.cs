@@ -74,16 +74,16 @@ internal static partial class BenchParsers
 
             if (!root.TryGetProperty("end", out var end) || end.ValueKind != JsonValueKind.Object
                 || !end.TryGetProperty("sum_received", out var received) || received.ValueKind != JsonValueKind.Object
-                || !received.TryGetProperty("bits_per_second", out var bps) || !bps.TryGetDouble(out var bitsPerSecond)
+                || !received.TryGetProperty("bits_per_second", out var bps) || bps.ValueKind != JsonValueKind.Number || !bps.TryGetDouble(out var bitsPerSecond)
                 || !double.IsFinite(bitsPerSecond) || bitsPerSecond < 0)
             {
                 error = "iperf3 JSON has no end.sum_received.bits_per_second (a UDP test, or the run was cut short)";
                 return null;
             }
 
-            var seconds = received.TryGetProperty("seconds", out var s) && s.TryGetDouble(out var sv) ? sv : 0;
+            var seconds = received.TryGetProperty("seconds", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetDouble(out var sv) ? sv : 0;
             long? retransmits = end.TryGetProperty("sum_sent", out var sent) && sent.ValueKind == JsonValueKind.Object
-                && sent.TryGetProperty("retransmits", out var r) && r.TryGetInt64(out var rv) ? rv : null;
+                && sent.TryGetProperty("retransmits", out var r) && r.ValueKind == JsonValueKind.Number && r.TryGetInt64(out var rv) ? rv : null;
             return new Iperf3Result(bitsPerSecond, retransmits, seconds);
         }
     }
