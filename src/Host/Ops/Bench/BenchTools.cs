@@ -67,11 +67,12 @@ internal static class BenchTools
         }
 
         var missing = Missing();
-        if (missing.Count == 0)
-        {
-            return null;
-        }
+        return missing.Count == 0 ? null : MissingMessage(missing);
+    }
 
+    /// <summary>The message naming the missing programs, their packages and the one <c>apt-get install</c> line that installs them.</summary>
+    public static string MissingMessage(IReadOnlyList<(string Command, string Package)> missing)
+    {
         var packages = missing.Select(m => m.Package).Distinct(StringComparer.Ordinal).ToArray();
         return "actornet bench tap needs programs that are not installed: " +
                string.Join(", ", missing.Select(m => $"{m.Command} (Debian package {m.Package})")) +

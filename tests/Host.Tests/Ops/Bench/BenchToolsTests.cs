@@ -28,4 +28,19 @@ public class BenchToolsTests
             script.ShouldContain($"\"{command}:{package}\"");
         }
     }
+
+    [Fact]
+    public void MissingMessage_SaysWhichPackagesToInstallOnce()
+    {
+        var message = BenchTools.MissingMessage([("iperf3", "iperf3"), ("vde_switch", "vde2"), ("vde_plug2tap", "vde2"), ("ethtool", "ethtool")]);
+        message.ShouldContain("iperf3 (Debian package iperf3), vde_switch (Debian package vde2)");
+        message.ShouldEndWith("Install them with: apt-get install iperf3 vde2 ethtool");
+    }
+
+    [Fact]
+    public void Problem_EverythingInstalledAsRoot_IsNull()
+    {
+        // This machine runs the tests as root with scripts/ensure-deps.sh applied.
+        BenchTools.Problem().ShouldBeNull();
+    }
 }
