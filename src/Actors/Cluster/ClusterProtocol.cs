@@ -3,6 +3,8 @@ using ActorNet.Actors.Cluster.Membership;
 
 namespace ActorNet.Actors.Cluster;
 
+using Address = ActorNet.Actors.Cluster.Membership.Address;
+
 /// <summary>
 /// The messages cluster nodes exchange over remoting (Akka's <c>ClusterMessage</c> set: join, gossip, heartbeat).
 /// Immutable records; serialized by <see cref="Remoting.Wire.ClusterMessageSerializer"/>.

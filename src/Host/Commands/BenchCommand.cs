@@ -11,6 +11,7 @@ internal static class BenchCommand
 {
     private static readonly Func<CliContext, Command>[] s_benchmarks =
     [
+        RingsBenchCommand.Create,
         ClusterPlaceholder,
         BenchTapCommand.Create,
     ];

@@ -11,15 +11,6 @@ namespace ActorNet.Host.Commands;
 /// </summary>
 internal static class BenchTapCommand
 {
-    /// <summary>
-    /// Builds the ActorNet path. This build has no local-network orchestration (it arrives with the local-network
-    /// issue, branch <c>localnet</c>), so it reports the path unavailable rather than measuring anything else in its name.
-    /// </summary>
-    internal static Func<ITapBenchPath> ActorNetPath { get; set; } = () => new UnavailableTapBenchPath(
-        "actornet",
-        "TAP -> shared-memory rings -> TAP between two ActorNet nodes",
-        "this build has no local-network orchestration to start a 2-node cluster (it arrives with the local-network issue)");
-
     /// <summary>Builds the subcommand.</summary>
     public static Command Create(CliContext context)
     {
@@ -45,7 +36,7 @@ internal static class BenchTapCommand
 
     private static async Task<int> RunAsync(CliContext context, bool json, bool quick, string[] selected, CancellationToken cancellation)
     {
-        var all = new[] { ActorNetPath(), new VethTapBenchPath(), new VdeTapBenchPath() };
+        ITapBenchPath[] all = [new ActorNetTapBenchPath(context.Error), new VethTapBenchPath(), new VdeTapBenchPath()];
         var unknown = selected.Where(s => all.All(p => p.Name != s)).ToArray();
         if (unknown.Length > 0)
         {

@@ -4,6 +4,8 @@ using static ActorNet.Actors.Tests.Cluster.ClusterTestData;
 
 namespace ActorNet.Actors.Tests.Cluster;
 
+using Address = ActorNet.Actors.Cluster.Membership.Address;
+
 /// <summary>
 /// Composes the pure pieces the way the cluster actors will sequence them (join, gossip rounds, leader actions,
 /// failure-detector reaping, split brain resolver, removal) for three simulated nodes, without actors or time.

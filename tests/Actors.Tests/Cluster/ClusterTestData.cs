@@ -2,6 +2,8 @@ using ActorNet.Actors.Cluster.Membership;
 
 namespace ActorNet.Actors.Tests.Cluster;
 
+using Address = ActorNet.Actors.Cluster.Membership.Address;
+
 /// <summary>Builders for members and gossips used across the cluster tests.</summary>
 internal static class ClusterTestData
 {

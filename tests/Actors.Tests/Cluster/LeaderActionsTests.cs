@@ -4,6 +4,8 @@ using static ActorNet.Actors.Tests.Cluster.ClusterTestData;
 
 namespace ActorNet.Actors.Tests.Cluster;
 
+using Address = ActorNet.Actors.Cluster.Membership.Address;
+
 public class LeaderActionsTests
 {
     private static readonly LeaderActionSettings s_settings = LeaderActionSettings.Default;

@@ -3,6 +3,8 @@ using static ActorNet.Actors.Tests.Cluster.ClusterTestData;
 
 namespace ActorNet.Actors.Tests.Cluster;
 
+using Address = ActorNet.Actors.Cluster.Membership.Address;
+
 public class AddressTests
 {
     [Theory]

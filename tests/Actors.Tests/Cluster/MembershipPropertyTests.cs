@@ -5,6 +5,8 @@ using static ActorNet.Actors.Tests.Cluster.ClusterTestData;
 
 namespace ActorNet.Actors.Tests.Cluster;
 
+using Address = ActorNet.Actors.Cluster.Membership.Address;
+
 public class MembershipPropertyTests
 {
     private static readonly string[] s_hosts = ["a", "b", "c", "d", "e"];

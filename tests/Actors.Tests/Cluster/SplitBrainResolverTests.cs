@@ -6,6 +6,8 @@ using static ActorNet.Actors.Tests.Cluster.ClusterTestData;
 
 namespace ActorNet.Actors.Tests.Cluster;
 
+using Address = ActorNet.Actors.Cluster.Membership.Address;
+
 // Scenarios follow Akka's split brain resolver documentation and SplitBrainResolverSpec.
 public class DowningStrategyTests
 {

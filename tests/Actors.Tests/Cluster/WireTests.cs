@@ -9,6 +9,8 @@ using static ActorNet.Actors.Tests.Cluster.ClusterTestData;
 
 namespace ActorNet.Actors.Tests.Cluster;
 
+using Address = ActorNet.Actors.Cluster.Membership.Address;
+
 public class FrameCodecTests
 {
     private static List<byte[]> DecodeAll(FrameDecoder decoder, byte[] stream, IEnumerable<int> chunkSizes, out FrameDecodeStatus status)

@@ -3,12 +3,8 @@ namespace ActorNet.Host.Tests.Commands;
 public class ActorNetCliTests
 {
     [Theory]
-    [InlineData("up", "the local-network issue")]
-    [InlineData("down", "the local-network issue")]
-    [InlineData("node", "the cluster issue")]
     [InlineData("status", "the cluster issue")]
     [InlineData("inject", "the cluster issue")]
-    [InlineData("exec", "the local-network issue", "3")]
     [InlineData("bench", "the cluster issue", "cluster")]
     public void Run_VerbNotLanded_SaysSoOnStderrAndExitsThree(string verb, string arrivesWith, string? extra = null)
     {

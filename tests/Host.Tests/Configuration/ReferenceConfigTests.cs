@@ -106,6 +106,10 @@ public class ReferenceConfigTests
         ["actornet.ops.enabled"] = "on",
         ["actornet.ops.hostname"] = "127.0.0.1",
         ["actornet.ops.port"] = 4811L,
+        ["actornet.orchestration.nodes"] = 0L,
+        ["actornet.orchestration.management-subnet"] = "10.213.0.0/24",
+        ["actornet.orchestration.run-folder"] = "/run/actornet",
+        ["actornet.orchestration.start-timeout"] = "90s",
     };
 
     [Fact]

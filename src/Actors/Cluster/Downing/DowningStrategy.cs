@@ -3,6 +3,8 @@ using ActorNet.Actors.Cluster.Membership;
 
 namespace ActorNet.Actors.Cluster.Downing;
 
+using Address = ActorNet.Actors.Cluster.Membership.Address;
+
 /// <summary>What a split brain resolver strategy decided (Akka's <c>DowningStrategy.Decision</c>, without lease decisions).</summary>
 public enum DowningDecision
 {

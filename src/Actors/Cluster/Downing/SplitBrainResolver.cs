@@ -4,6 +4,8 @@ using ActorNet.Actors.Cluster.Membership;
 
 namespace ActorNet.Actors.Cluster.Downing;
 
+using Address = ActorNet.Actors.Cluster.Membership.Address;
+
 /// <summary>A downing decision to carry out: down <see cref="NodesToDown"/> (self last, if included).</summary>
 /// <param name="Decision">The strategy's decision.</param>
 /// <param name="NodesToDown">Members to mark Down.</param>

@@ -3,6 +3,8 @@ using ActorNet.Actors.Cluster.Membership;
 
 namespace ActorNet.Actors.Cluster.Remoting;
 
+using Address = ActorNet.Actors.Cluster.Membership.Address;
+
 /// <summary>What to do with a peer that has just completed the handshake.</summary>
 public enum AssociationDecision
 {

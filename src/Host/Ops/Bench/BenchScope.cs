@@ -184,8 +184,14 @@ internal sealed class BenchScope : IDisposable
         TryDeleteDirectory(TempDirectory);
     }
 
-    private static bool OwnerAlive(string name)
+    /// <summary>Whether the process whose pid a name <c>anbench-&lt;pid&gt;-...</c> carries is still running (false for other names).</summary>
+    public static bool OwnerAlive(string name)
     {
+        if (!name.StartsWith(CommonPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         // anbench-<pid>-<random>-...
         var rest = name[CommonPrefix.Length..];
         var dash = rest.IndexOf('-', StringComparison.Ordinal);

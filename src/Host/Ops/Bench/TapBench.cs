@@ -61,10 +61,10 @@ internal static class TapBench
     public static async Task<IReadOnlyList<TapBenchRow>> RunAsync(IReadOnlyList<ITapBenchPath> paths, TapBenchOptions options, TextWriter progress, CancellationToken cancellation)
     {
         var rows = new List<TapBenchRow>();
-        var cleaned = BenchScope.CleanLeftovers();
+        var cleaned = BenchScope.CleanLeftovers() + await ActorNetTapBenchPath.CleanLeftoversAsync().ConfigureAwait(false);
         if (cleaned > 0)
         {
-            progress.WriteLine($"removed {cleaned.ToString(CultureInfo.InvariantCulture)} namespaces left by an earlier run that crashed");
+            progress.WriteLine($"removed {cleaned.ToString(CultureInfo.InvariantCulture)} namespaces or clusters left by earlier runs that crashed");
         }
 
         using var scope = new BenchScope();

@@ -6,6 +6,8 @@ using ActorNet.Actors.Cluster.Membership;
 
 namespace ActorNet.Actors.Cluster.Remoting.Wire;
 
+using Address = ActorNet.Actors.Cluster.Membership.Address;
+
 /// <summary>
 /// Serializer of <see cref="ClusterProtocol"/> messages: System.Text.Json with source generation over flat wire DTOs.
 /// A gossip is sent as a node table plus indices into it (Akka's protobuf layout), so addresses are written once.

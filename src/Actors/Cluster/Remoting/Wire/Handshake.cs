@@ -6,6 +6,8 @@ using ActorNet.Actors.Cluster.Membership;
 
 namespace ActorNet.Actors.Cluster.Remoting.Wire;
 
+using Address = ActorNet.Actors.Cluster.Membership.Address;
+
 /// <summary>
 /// The remoting handshake messages. The connecting side (initiator) sends <see cref="Hello"/>; the accepting side
 /// (responder) answers with a bare <see cref="Challenge"/> (a nonce, nothing else); the initiator proves it knows the

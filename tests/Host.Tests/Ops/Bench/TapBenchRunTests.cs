@@ -5,9 +5,9 @@ using ActorNet.Host.Tests.Commands;
 
 namespace ActorNet.Host.Tests.Ops.Bench;
 
-/// <summary>Real runs: root, iproute2, iperf3, ping and ethtool are required (scripts/ensure-deps.sh installs them).</summary>
+/// <summary>Real runs (veth pair, a 2-node ActorNet cluster): root, iproute2, iperf3, ping and ethtool are required (scripts/ensure-deps.sh installs them).</summary>
 [Collection("actornet-ops-bench-tap")]
-public class TapBenchVethTests
+public class TapBenchRunTests
 {
     private static void RequireTools()
     {
@@ -40,6 +40,25 @@ public class TapBenchVethTests
         largest.Mtu.ShouldBe(65535); // a veth pair carries the largest IPv4 packet
         largest.TcpGbps.ShouldNotBeNull().ShouldBeGreaterThan(0);
         Leftovers().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task RunAsync_ActorNetPath_TwoNodeClusterCarriesTcpAndIsTornDown()
+    {
+        RequireTools();
+        using var progress = new StringWriter();
+        var options = new TapBenchOptions(1, 20, [1500], [1]);
+
+        var rows = await TapBench.RunAsync([new ActorNetTapBenchPath(TextWriter.Synchronized(progress))], options, progress, CancellationToken.None);
+
+        var row = rows.Single(r => r.Mtu == 1500);
+        row.Error.ShouldBeNull(progress.ToString());
+        row.Path.ShouldBe("actornet");
+        row.TcpGbps.ShouldNotBeNull().ShouldBeGreaterThan(0);
+        row.PingAvgMs.ShouldNotBeNull().ShouldBeGreaterThan(0);
+        Leftovers().ShouldBeEmpty();
+        Directory.EnumerateFiles(ActorNetTapBenchPath.RunFolder, BenchScope.CommonPrefix + Environment.ProcessId + "-*").ShouldBeEmpty();
+        Directory.EnumerateDirectories("/dev/shm", BenchScope.CommonPrefix + Environment.ProcessId + "-*").ShouldBeEmpty();
     }
 
     [Fact]

@@ -1,0 +1,766 @@
+using ActorNet.DataPlane.Abi;
+using ActorNet.DataPlane.Adapters;
+using ActorNet.DataPlane.Forwarding;
+using ActorNet.DataPlane.Frames;
+using ActorNet.DataPlane.Notification;
+using ActorNet.DataPlane.Rings;
+using ActorNet.DataPlane.Segments;
+
+namespace ActorNet.DataPlane.Engine;
+
+/// <summary>How the engine's pollers wait and what they do with a full ring.</summary>
+/// <param name="Mode">Polling (spin), interrupt (sleep at once) or adaptive (spin, then sleep).</param>
+/// <param name="SpinIterations">Adaptive mode: empty passes before sleeping.</param>
+/// <param name="MaxSleep">Longest single sleep before the pollers look again.</param>
+/// <param name="FullPolicy">Backpressure: retry a full ring for up to <paramref name="BackpressureLimit"/>, then drop and count; Drop: drop at once.</param>
+/// <param name="BackpressureLimit">How long a full ring is retried before the frame is dropped as "full".</param>
+public sealed record LocalEngineOptions(
+    NotificationMode Mode,
+    int SpinIterations,
+    TimeSpan MaxSleep,
+    FullPolicy FullPolicy,
+    TimeSpan BackpressureLimit)
+{
+    /// <summary>Adaptive, 2000 spins, 10 ms sleeps, backpressure for 5 ms: a reasonable default for tests.</summary>
+    public static LocalEngineOptions Default { get; } = new(NotificationMode.Adaptive, 2000, TimeSpan.FromMilliseconds(10), FullPolicy.Backpressure, TimeSpan.FromMilliseconds(5));
+}
+
+/// <summary>
+/// The data-plane engine of one node on one network: a transmit poller thread moving frames adapter → forwarding
+/// decision (<see cref="FrameForwarder.Decide"/>) → the destination node's transmit ring (in that node's segment),
+/// this node's broadcast ring or one of its multicast rings; and a receive poller thread moving frames from the
+/// receive rings in this node's segment and from every connected peer's broadcast/multicast rings (private reader
+/// cursors) → adapter.
+/// </summary>
+/// <remarks>
+/// <para>Placement (see docs/local-network.md): every node owns, in its own segment, one receive ring per possible
+/// peer (pre-allocated at creation, since the ring table is fixed), its own broadcast ring and its own multicast
+/// rings; it is the only writer of its cast rings and every peer reads them. No cast-ring ownership failover is
+/// needed: a dead node's cast rings carry only that node's frames.</para>
+/// <para>Threading: the control plane (one caller at a time, serialised by an internal lock that the data path never
+/// takes) calls <see cref="ConnectPeer"/>, <see cref="DisconnectPeer"/>, <see cref="Start"/>, <see cref="Stop"/>; it
+/// publishes a new immutable link table with one reference store, and before unmapping a peer waits until both
+/// pollers have passed a loop boundary (they re-read the table every batch), so the data path never waits on the
+/// control plane and never touches an unmapped segment. Per frame: no allocation, lock, log or actor message.</para>
+/// <para>Ownership: the engine owns the peer segments it was given by <see cref="ConnectPeer"/> (it unmaps them); the
+/// caller owns this node's segment, the adapter and the forwarder, and disposes them after <see cref="Dispose"/>.</para>
+/// </remarks>
+public sealed unsafe class LocalNetworkEngine : IDisposable
+{
+    /// <summary>Ring index the forwarding snapshot uses for multicast ring k: <c>MulticastRingBase + k</c>.</summary>
+    public const int MulticastRingBase = 1 << 16;
+
+    /// <summary>Ring index of this node's broadcast ring in the forwarding snapshot.</summary>
+    public const int BroadcastRingIndex = 0;
+
+    private const int Batch = 64;
+    private static readonly TimeSpan s_claimTimeout = TimeSpan.FromMilliseconds(2);
+
+    private readonly SharedSegment _own;
+    private readonly FrameAdapter _adapter;
+    private readonly FrameForwarder _forwarder;
+    private readonly LocalEngineOptions _options;
+    private readonly ushort _localId;
+    private readonly BroadcastWriter _broadcast;
+    private readonly BroadcastWriter[] _multicast;
+    private readonly SpscReceiver?[] _receivers;   // index: peer node id
+    private readonly LinkCounters?[] _counters;    // index: peer node id
+    private readonly LinkState[] _states;          // index: peer node id (control plane only)
+    private readonly ulong[] _incarnations;        // index: peer node id (control plane only)
+    private readonly bool _offloadInSlots;
+    private readonly object _control = new();
+    private Links _links = Links.Empty;
+    private Thread? _tx;
+    private Thread? _rx;
+    private volatile bool _stopping;
+    private long _txPasses;
+    private long _rxPasses;
+    private bool _disposed;
+
+    /// <summary>
+    /// Creates the engine over this node's own segment (created with <see cref="NodeSegmentLayout"/>), its adapter
+    /// and its forwarder. <paramref name="allocatablePeers"/> are the peers this segment holds a receive ring for.
+    /// Frames carry their offload metadata across the rings only when the adapter supports offloads and the ring's
+    /// slot holds the adapter's largest frame plus the 10-byte prefix.
+    /// </summary>
+    public LocalNetworkEngine(SharedSegment ownSegment, FrameAdapter adapter, FrameForwarder forwarder, LocalEngineOptions options, IEnumerable<ushort> allocatablePeers)
+    {
+        ArgumentNullException.ThrowIfNull(ownSegment);
+        ArgumentNullException.ThrowIfNull(adapter);
+        ArgumentNullException.ThrowIfNull(forwarder);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(allocatablePeers);
+        _own = ownSegment;
+        _adapter = adapter;
+        _forwarder = forwarder;
+        _options = options;
+        _localId = ownSegment.NodeId;
+        _broadcast = new BroadcastWriter(ownSegment);
+        var multicast = new List<BroadcastWriter>();
+        for (ulong k = 0; ownSegment.HasRegion(RegionKind.Multicast, 0, k); k++)
+        {
+            multicast.Add(new BroadcastWriter(ownSegment, k));
+        }
+
+        _multicast = multicast.ToArray();
+        _receivers = new SpscReceiver?[MacAddress.MaxNodeId + 1];
+        _counters = new LinkCounters?[MacAddress.MaxNodeId + 1];
+        _states = new LinkState[MacAddress.MaxNodeId + 1];
+        _incarnations = new ulong[MacAddress.MaxNodeId + 1];
+        foreach (var peer in allocatablePeers)
+        {
+            if (peer == _localId || !ownSegment.HasRegion(RegionKind.Spsc, peer))
+            {
+                continue;
+            }
+
+            _receivers[peer] = new SpscReceiver(ownSegment, peer);
+            _counters[peer] = new LinkCounters();
+            SetRingDown(ownSegment, peer, down: true); // released until the peer connects
+        }
+
+        SlotCapacity = _broadcast.MaxFrameLength;
+        _offloadInSlots = adapter.SupportsOffload && SlotCapacity >= adapter.MaxFrameSize + FrameOffload.Size;
+    }
+
+    /// <summary>This node's id.</summary>
+    public ushort LocalNodeId => _localId;
+
+    /// <summary>Payload bytes of one slot of this node's rings.</summary>
+    public int SlotCapacity { get; }
+
+    /// <summary>Whether frames carry a <see cref="FrameOffload"/> prefix in the slots (IFF_VNET_HDR end to end).</summary>
+    public bool OffloadInSlots => _offloadInSlots;
+
+    /// <summary>Counters of this node's own broadcast and multicast rings (transmit side; receive side unused).</summary>
+    public LinkCounters CastCounters { get; } = new();
+
+    /// <summary>The adapter's counters (frames, bytes, runts, oversize, garbled, write drops).</summary>
+    public AdapterCounters AdapterCounters => _adapter.Counters;
+
+    /// <summary>The forwarder's counters by decision and drop cause.</summary>
+    public ForwardingCounters ForwardingCounters => _forwarder.Counters;
+
+    /// <summary>Number of multicast rings in this node's segment.</summary>
+    public int MulticastRingCount => _multicast.Length;
+
+    /// <summary>True while the pollers run.</summary>
+    public bool IsRunning => _tx is not null && !_stopping;
+
+    /// <summary>Starts the two poller threads. Control plane.</summary>
+    public void Start()
+    {
+        lock (_control)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_tx is not null)
+            {
+                return;
+            }
+
+            _stopping = false;
+            _tx = new Thread(TransmitLoop) { IsBackground = true, Name = $"an-tx-{_localId}" };
+            _rx = new Thread(ReceiveLoop) { IsBackground = true, Name = $"an-rx-{_localId}" };
+            _tx.Start();
+            _rx.Start();
+        }
+    }
+
+    /// <summary>Stops the pollers and waits for them (bounded by the adapter's and the rings' wait timeouts). Control plane.</summary>
+    public void Stop()
+    {
+        Thread? tx, rx;
+        lock (_control)
+        {
+            tx = _tx;
+            rx = _rx;
+            _stopping = true;
+        }
+
+        tx?.Join();
+        rx?.Join();
+        lock (_control)
+        {
+            _tx = null;
+            _rx = null;
+        }
+    }
+
+    /// <summary>
+    /// Connects peer <paramref name="peerNodeId"/> whose segment (incarnation <c>peerSegment.Incarnation</c>) the
+    /// caller mapped: opens the transmit ring it allocated for us and readers on its cast rings, and re-opens our
+    /// receive ring for it. A link already up to another incarnation is disconnected first. The engine owns
+    /// <paramref name="peerSegment"/> from now on (also when this throws). Control plane.
+    /// </summary>
+    /// <exception cref="SegmentFormatException">The peer's segment has no ring for us, or a ring that does not validate.</exception>
+    public void ConnectPeer(ushort peerNodeId, SharedSegment peerSegment)
+    {
+        ArgumentNullException.ThrowIfNull(peerSegment);
+        lock (_control)
+        {
+            try
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (peerSegment.NodeId != peerNodeId)
+                {
+                    throw new SegmentFormatException($"{peerSegment.Path} belongs to node {peerSegment.NodeId}, not {peerNodeId}.");
+                }
+
+                if (_receivers[peerNodeId] is not { } receiver || _counters[peerNodeId] is not { } counters)
+                {
+                    throw new SegmentFormatException($"node {_localId} has no receive ring for node {peerNodeId} (its segment was laid out for other peers); restart it with that node in its configuration.");
+                }
+
+                if (_links.ByNode.TryGetValue(peerNodeId, out _))
+                {
+                    DisconnectLocked(peerNodeId);
+                }
+
+                var tx = new SpscSender(peerSegment, _localId, _options.Mode, _options.FullPolicy);
+                var readers = new List<CastSource> { new(new BroadcastReader(peerSegment), isMulticast: false) };
+                for (ulong k = 0; peerSegment.HasRegion(RegionKind.Multicast, 0, k); k++)
+                {
+                    readers.Add(new CastSource(new BroadcastReader(peerSegment, k), isMulticast: true));
+                }
+
+                SetRingDown(_own, peerNodeId, down: false);
+                var link = new PeerLink(peerNodeId, peerSegment, tx, receiver, readers.ToArray(), counters);
+                Volatile.Write(ref _links, _links.With(link));
+                _states[peerNodeId] = LinkState.Up;
+                _incarnations[peerNodeId] = peerSegment.Incarnation;
+            }
+            catch
+            {
+                if (!_links.ByNode.TryGetValue(peerNodeId, out var current) || current.Segment != peerSegment)
+                {
+                    peerSegment.Dispose();
+                }
+
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Disconnects a peer that left, was downed or died: marks the transmit ring in its segment down (so nothing
+    /// writes it any more), releases our receive ring for it (marked down), stops the pollers from using the link,
+    /// waits until they have moved on, and unmaps its segment. No-op when not connected. Control plane.
+    /// </summary>
+    public void DisconnectPeer(ushort peerNodeId)
+    {
+        lock (_control)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            DisconnectLocked(peerNodeId);
+        }
+    }
+
+    /// <summary>The links this engine knows, with their counters, ordered by peer id. Any thread.</summary>
+    public IReadOnlyList<LinkStatus> Snapshot()
+    {
+        lock (_control)
+        {
+            var rows = new List<LinkStatus>();
+            for (int id = 0; id < _counters.Length; id++)
+            {
+                if (_counters[id] is { } c)
+                {
+                    rows.Add(new LinkStatus((ushort)id, _states[id], _incarnations[id], c));
+                }
+            }
+
+            return rows;
+        }
+    }
+
+    /// <summary>Whether the transmit ring to <paramref name="peerNodeId"/> is currently connected. Any thread.</summary>
+    public bool IsConnected(ushort peerNodeId) => Volatile.Read(ref _links).ByNode.ContainsKey(peerNodeId);
+
+    /// <summary>Stops the pollers and unmaps every peer segment (not this node's own segment). Control plane.</summary>
+    public void Dispose()
+    {
+        Stop();
+        lock (_control)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            foreach (var id in _links.ByNode.Keys.ToArray())
+            {
+                DisconnectLocked(id);
+            }
+
+            _disposed = true;
+        }
+    }
+
+    private void DisconnectLocked(ushort peerNodeId)
+    {
+        if (!_links.ByNode.TryGetValue(peerNodeId, out var link))
+        {
+            return;
+        }
+
+        SetRingDown(link.Segment, _localId, down: true);
+        SetRingDown(_own, peerNodeId, down: true);
+        Volatile.Write(ref _links, _links.Without(peerNodeId));
+        WaitForPollersToPass();
+        link.Segment.Dispose();
+        _states[peerNodeId] = LinkState.Down;
+    }
+
+    // Both pollers re-read the link table at every pass; once each has started a new pass, none holds the old one.
+    private void WaitForPollersToPass()
+    {
+        if (_tx is null || _stopping)
+        {
+            return;
+        }
+
+        long tx = Volatile.Read(ref _txPasses);
+        long rx = Volatile.Read(ref _rxPasses);
+        long deadline = Environment.TickCount64 + 10_000;
+        while ((Volatile.Read(ref _txPasses) - tx < 2 || Volatile.Read(ref _rxPasses) - rx < 2) && !_stopping)
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                throw new TimeoutException($"the data-plane pollers of node {_localId} did not move on within 10 s; refusing to unmap a peer segment they may still use.");
+            }
+
+            Thread.Sleep(1);
+        }
+    }
+
+    private static void SetRingDown(SharedSegment segment, ushort senderNodeId, bool down)
+    {
+        var g = RingGeometry.Open(segment, RegionKind.Spsc, senderNodeId);
+        if (down)
+        {
+            Interlocked.Or(ref g.Control->Flags, (uint)RingFlags.Down);
+        }
+        else
+        {
+            Interlocked.And(ref g.Control->Flags, ~(uint)RingFlags.Down);
+        }
+    }
+
+    private void TransmitLoop()
+    {
+        var buffer = GC.AllocateArray<byte>(Math.Max(_adapter.MaxFrameSize, SlotCapacity) + FrameOffload.Size, pinned: true);
+        int idle = 0;
+        while (!_stopping)
+        {
+            Interlocked.Increment(ref _txPasses);
+            var links = Volatile.Read(ref _links);
+            int n = 0;
+            while (n < Batch)
+            {
+                int length = _adapter.Read(buffer, out var offload);
+                if (length == 0)
+                {
+                    break;
+                }
+
+                n++;
+                Forward(links, buffer.AsSpan(0, length), offload);
+            }
+
+            var active = links.Active;
+            for (int i = 0; i < active.Length; i++)
+            {
+                active[i].Tx.Publish();
+            }
+
+            if (n > 0)
+            {
+                idle = 0;
+                continue;
+            }
+
+            idle++;
+            if (_options.Mode == NotificationMode.Polling || (_options.Mode == NotificationMode.Adaptive && idle < Math.Min(_options.SpinIterations, 256)))
+            {
+                Thread.SpinWait(8);
+                continue;
+            }
+
+            _adapter.WaitReadable((int)Math.Clamp(_options.MaxSleep.TotalMilliseconds, 1, 100));
+        }
+    }
+
+    private void Forward(Links links, ReadOnlySpan<byte> frame, in FrameOffload offload)
+    {
+        var decision = _forwarder.Decide(frame, Environment.TickCount64);
+        switch (decision.Action)
+        {
+            case ForwardingAction.Unicast:
+                if (decision.Ring < links.ByIndex.Length && links.ByIndex[decision.Ring] is { } link)
+                {
+                    WriteUnicast(links, link, frame, offload);
+                }
+                else if (decision.NodeId < _counters.Length && _counters[decision.NodeId] is { } c)
+                {
+                    c._txDropDown++;
+                }
+
+                break;
+            case ForwardingAction.Broadcast:
+                WriteCast(_broadcast, frame, offload);
+                break;
+            case ForwardingAction.Multicast:
+                int k = decision.Ring - MulticastRingBase;
+                WriteCast((uint)k < (uint)_multicast.Length ? _multicast[k] : _broadcast, frame, offload);
+                break;
+            default:
+                break; // counted by the forwarder by cause
+        }
+    }
+
+    private void WriteUnicast(Links links, PeerLink link, ReadOnlySpan<byte> frame, in FrameOffload offload)
+    {
+        int prefix = _offloadInSlots ? FrameOffload.Size : 0;
+        var tx = link.Tx;
+        if (!tx.TryClaim(out var slot))
+        {
+            if (!WaitForSlot(links, link, out slot))
+            {
+                return;
+            }
+        }
+
+        if (frame.Length + prefix > slot.Length)
+        {
+            link.Counters._txDropFull++; // cannot happen with a slot sized for the adapter; counted rather than thrown
+            return;
+        }
+
+        if (prefix != 0)
+        {
+            offload.WriteTo(slot);
+        }
+
+        frame.CopyTo(slot[prefix..]);
+        tx.Commit(frame.Length + prefix, prefix != 0 ? SlotFlags.Offload : SlotFlags.None);
+        link.Counters._txFrames++;
+        link.Counters._txBytes += frame.Length;
+    }
+
+    private bool WaitForSlot(Links links, PeerLink link, out Span<byte> slot)
+    {
+        var tx = link.Tx;
+        tx.Publish(); // let the receiver see what we have before waiting for it
+        if (_options.FullPolicy == FullPolicy.Backpressure)
+        {
+            long deadline = Environment.TickCount64 + Math.Max(1, (long)_options.BackpressureLimit.TotalMilliseconds);
+            int spins = 0;
+            while (!_stopping && !tx.IsDown && ReferenceEquals(Volatile.Read(ref _links), links))
+            {
+                if (tx.TryClaim(out slot))
+                {
+                    return true;
+                }
+
+                if ((++spins & 0xFF) == 0 && Environment.TickCount64 > deadline)
+                {
+                    break;
+                }
+
+                Thread.SpinWait(4);
+            }
+        }
+
+        slot = default;
+        if (tx.IsDown)
+        {
+            link.Counters._txDropDown++;
+        }
+        else
+        {
+            link.Counters._txDropFull++;
+        }
+
+        return false;
+    }
+
+    private void WriteCast(BroadcastWriter writer, ReadOnlySpan<byte> frame, in FrameOffload offload)
+    {
+        bool ok;
+        if (_offloadInSlots)
+        {
+            // Cast writers take a contiguous frame: build prefix + frame on the stack only when it fits, else in a
+            // reusable thread-static buffer (the transmit poller is the only caller).
+            var scratch = s_castScratch ??= new byte[SlotCapacity];
+            if (frame.Length + FrameOffload.Size > scratch.Length)
+            {
+                CastCounters._txDropFull++;
+                return;
+            }
+
+            offload.WriteTo(scratch);
+            frame.CopyTo(scratch.AsSpan(FrameOffload.Size));
+            ok = writer.TryWrite(scratch.AsSpan(0, frame.Length + FrameOffload.Size), SlotFlags.Offload, s_claimTimeout);
+        }
+        else
+        {
+            ok = frame.Length <= writer.MaxFrameLength && writer.TryWrite(frame, SlotFlags.None, s_claimTimeout);
+        }
+
+        if (ok)
+        {
+            CastCounters._txFrames++;
+            CastCounters._txBytes += frame.Length;
+        }
+        else
+        {
+            CastCounters._txDropFull++;
+        }
+    }
+
+    [ThreadStatic]
+    private static byte[]? s_castScratch;
+
+    private void ReceiveLoop()
+    {
+        var buffer = GC.AllocateArray<byte>(SlotCapacity, pinned: true);
+        int idle = 0;
+        PeerLink? lastActive = null;
+        while (!_stopping)
+        {
+            Interlocked.Increment(ref _rxPasses);
+            var links = Volatile.Read(ref _links);
+            int total = 0;
+            var active = links.Active;
+            for (int i = 0; i < active.Length; i++)
+            {
+                var link = active[i];
+                var handler = new DeliverHandler(this, link);
+                int n = link.Rx.Drain(ref handler, Batch);
+                for (int r = 0; r < link.Casts.Length; r++)
+                {
+                    n += DrainCast(link, link.Casts[r], buffer);
+                }
+
+                link.SyncReceiverCounters();
+                if (n > 0)
+                {
+                    lastActive = link;
+                    total += n;
+                }
+            }
+
+            if (total > 0)
+            {
+                idle = 0;
+                continue;
+            }
+
+            idle++;
+            if (_options.Mode == NotificationMode.Polling || (_options.Mode == NotificationMode.Adaptive && idle < _options.SpinIterations))
+            {
+                Thread.SpinWait(8);
+                continue;
+            }
+
+            if (active.Length == 0)
+            {
+                Thread.Sleep((int)Math.Clamp(_options.MaxSleep.TotalMilliseconds, 1, 10));
+                continue;
+            }
+
+            // One futex can be slept on at a time: sleep on the most recently active unicast ring (woken by its
+            // sender) and look at every other source again after at most 1 ms.
+            var waitOn = lastActive is not null && links.ByNode.ContainsKey(lastActive.NodeId) ? lastActive : active[0];
+            waitOn.Rx.WaitForFrames(NotificationMode.Interrupt, TimeSpan.FromMilliseconds(Math.Clamp(_options.MaxSleep.TotalMilliseconds, 0.1, 1)));
+        }
+    }
+
+    private int DrainCast(PeerLink link, CastSource source, byte[] buffer)
+    {
+        int n = 0;
+        var reader = source.Reader;
+        while (n < Batch && reader.TryRead(buffer, out int length, out var flags))
+        {
+            n++;
+            var frame = new ReadOnlySpan<byte>(buffer, 0, length);
+            if (source.IsMulticast && length >= ShmMacHeader.Size && !_forwarder.Current.AcceptsGroup(MacAddress.Read(frame)))
+            {
+                continue; // a group this node did not join
+            }
+
+            Deliver(link, frame, flags);
+        }
+
+        return n;
+    }
+
+    private void Deliver(PeerLink link, ReadOnlySpan<byte> payload, SlotFlags flags)
+    {
+        var counters = link.Counters;
+        if ((flags & SlotFlags.Control) != 0)
+        {
+            counters._rxControl++;
+            return;
+        }
+
+        var offload = FrameOffload.None;
+        var frame = payload;
+        if ((flags & SlotFlags.Offload) != 0)
+        {
+            if (payload.Length < FrameOffload.Size || !FrameOffload.TryRead(payload, payload.Length - FrameOffload.Size, out offload))
+            {
+                counters._rxDropMalformed++;
+                return;
+            }
+
+            frame = payload[FrameOffload.Size..];
+        }
+
+        if (frame.Length < ShmMacHeader.Size)
+        {
+            counters._rxDropMalformed++;
+            return;
+        }
+
+        _forwarder.Learn(frame, link.NodeId, Environment.TickCount64);
+        if (_adapter.TryWrite(frame, offload))
+        {
+            counters._rxFrames++;
+            counters._rxBytes += frame.Length;
+        }
+        else
+        {
+            counters._rxDropMalformed++;
+        }
+    }
+
+    private readonly struct DeliverHandler : IFrameHandler
+    {
+        private readonly LocalNetworkEngine _engine;
+        private readonly PeerLink _link;
+
+        public DeliverHandler(LocalNetworkEngine engine, PeerLink link)
+        {
+            _engine = engine;
+            _link = link;
+        }
+
+        public void OnFrame(ReadOnlySpan<byte> frame, SlotFlags flags) => _engine.Deliver(_link, frame, flags);
+    }
+
+    private sealed class CastSource
+    {
+        public CastSource(BroadcastReader reader, bool isMulticast)
+        {
+            Reader = reader;
+            IsMulticast = isMulticast;
+        }
+
+        public BroadcastReader Reader { get; }
+
+        public bool IsMulticast { get; }
+
+        public long SeenLost { get; set; }
+
+        public long SeenCorrupt { get; set; }
+    }
+
+    private sealed class PeerLink
+    {
+        private long _seenCorruptSlots;
+        private long _seenCorruptIndex;
+
+        public PeerLink(ushort nodeId, SharedSegment segment, SpscSender tx, SpscReceiver rx, CastSource[] casts, LinkCounters counters)
+        {
+            NodeId = nodeId;
+            Segment = segment;
+            Tx = tx;
+            Rx = rx;
+            Casts = casts;
+            Counters = counters;
+            _seenCorruptSlots = rx.Counters.CorruptSlots;
+            _seenCorruptIndex = rx.Counters.CorruptIndex;
+        }
+
+        public ushort NodeId { get; }
+
+        public SharedSegment Segment { get; }
+
+        public SpscSender Tx { get; }
+
+        public SpscReceiver Rx { get; }
+
+        public CastSource[] Casts { get; }
+
+        public LinkCounters Counters { get; }
+
+        // Receive poller only: folds the rings' own counters (cumulative) into the link's drop causes.
+        public void SyncReceiverCounters()
+        {
+            ref readonly var rc = ref Rx.Counters;
+            long slots = rc.CorruptSlots;
+            long index = rc.CorruptIndex;
+            long malformed = (slots - _seenCorruptSlots) + (index - _seenCorruptIndex);
+            _seenCorruptSlots = slots;
+            _seenCorruptIndex = index;
+            long stale = 0;
+            for (int i = 0; i < Casts.Length; i++)
+            {
+                var c = Casts[i];
+                long lost = c.Reader.Lost;
+                long corrupt = c.Reader.Corrupt;
+                stale += lost - c.SeenLost;
+                malformed += corrupt - c.SeenCorrupt;
+                c.SeenLost = lost;
+                c.SeenCorrupt = corrupt;
+            }
+
+            if (malformed != 0)
+            {
+                Counters._rxDropMalformed += malformed;
+            }
+
+            if (stale != 0)
+            {
+                Counters._rxDropStale += stale;
+            }
+        }
+    }
+
+    // Immutable link table, replaced as a whole by the control plane.
+    private sealed class Links
+    {
+        public static readonly Links Empty = new(new Dictionary<ushort, PeerLink>());
+
+        private Links(Dictionary<ushort, PeerLink> byNode)
+        {
+            ByNode = byNode;
+            Active = byNode.Values.OrderBy(l => l.NodeId).ToArray();
+            ByIndex = new PeerLink?[byNode.Count == 0 ? 0 : byNode.Keys.Max() + 1];
+            foreach (var (id, link) in byNode)
+            {
+                ByIndex[id] = link;
+            }
+        }
+
+        public IReadOnlyDictionary<ushort, PeerLink> ByNode { get; }
+
+        public PeerLink[] Active { get; }
+
+        public PeerLink?[] ByIndex { get; }
+
+        public Links With(PeerLink link) => new(new Dictionary<ushort, PeerLink>((Dictionary<ushort, PeerLink>)ByNode) { [link.NodeId] = link });
+
+        public Links Without(ushort id)
+        {
+            var copy = new Dictionary<ushort, PeerLink>((Dictionary<ushort, PeerLink>)ByNode);
+            copy.Remove(id);
+            return new Links(copy);
+        }
+    }
+}

@@ -1,0 +1,302 @@
+using ActorNet.DataPlane.Abi;
+using ActorNet.DataPlane.Adapters;
+using ActorNet.DataPlane.Engine;
+using ActorNet.DataPlane.Forwarding;
+using ActorNet.DataPlane.Frames;
+using ActorNet.DataPlane.Notification;
+using ActorNet.DataPlane.RingAllocation;
+using ActorNet.DataPlane.Rings;
+using ActorNet.DataPlane.Segments;
+using ActorNet.DataPlane.Tests.Frames;
+using ActorNet.DataPlane.Tests.Support;
+
+namespace ActorNet.DataPlane.Tests.Engine;
+
+public sealed class LocalNetworkEngineTests : IDisposable
+{
+    private static readonly MacAddress s_group = MacAddress.Parse("01:00:5e:01:01:01");
+    private readonly ShmDirectory _shm = new();
+    private readonly List<TestNode> _nodes = [];
+
+    public void Dispose()
+    {
+        foreach (var n in _nodes)
+        {
+            n.Dispose();
+        }
+
+        _shm.Dispose();
+    }
+
+    [Theory]
+    [InlineData(NotificationMode.Adaptive)]
+    [InlineData(NotificationMode.Interrupt)]
+    [InlineData(NotificationMode.Polling)]
+    public void Unicast_ConnectedPeers_FrameArrivesIntactBothWaysAndIsCounted(NotificationMode mode)
+    {
+        var a = Start(1, [2], mode);
+        var b = Start(2, [1], mode);
+        Connect(a, b);
+        Connect(b, a);
+
+        var ab = FrameBuilder.Ethernet(b.Mac, a.Mac, 0x0800, Payload(1000, 1));
+        var ba = FrameBuilder.Ethernet(a.Mac, b.Mac, 0x0800, Payload(60, 2));
+        a.Inject(ab);
+        b.Inject(ba);
+
+        b.Receive().ShouldBe(ab);
+        a.Receive().ShouldBe(ba);
+        var link = a.Engine.Snapshot().Single(l => l.PeerNodeId == 2);
+        link.State.ShouldBe(LinkState.Up);
+        WaitFor(() => link.Counters.TxFrames == 1 && link.Counters.RxFrames == 1);
+        link.Counters.TxBytes.ShouldBe(ab.Length);
+        link.Counters.RxBytes.ShouldBe(ba.Length);
+    }
+
+    [Fact]
+    public void Broadcast_ThreeNodes_ReachesEveryOtherNodeOnce()
+    {
+        var a = Start(1, [2, 3]);
+        var b = Start(2, [1, 3]);
+        var c = Start(3, [1, 2]);
+        foreach (var x in new[] { a, b, c })
+        {
+            foreach (var y in new[] { a, b, c })
+            {
+                if (x != y)
+                {
+                    Connect(x, y);
+                }
+            }
+        }
+
+        var frame = FrameBuilder.Ethernet(MacAddress.Broadcast, a.Mac, 0x0806, Payload(28, 3));
+        a.Inject(frame);
+
+        b.Receive().ShouldBe(frame);
+        c.Receive().ShouldBe(frame);
+        Thread.Sleep(50);
+        a.Os.Pending.ShouldBe(0); // a node does not hear its own broadcast
+        b.Os.Pending.ShouldBe(0);
+        a.Engine.CastCounters.TxFrames.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Multicast_ConfiguredGroup_TravelsOnTheGroupRingToMembersOnly()
+    {
+        var a = Start(1, [2, 3], groups: [s_group]);
+        var b = Start(2, [1, 3], groups: [s_group]);
+        var c = Start(3, [1, 2], groups: [s_group]);
+        Connect(a, b);
+        Connect(a, c);
+        Connect(b, a);
+        Connect(c, a);
+        Connect(b, a, members: [1, 2]);
+        Connect(c, a, members: [1, 2]);
+
+        var frame = FrameBuilder.Ethernet(s_group, a.Mac, 0x0800, Payload(200, 4));
+        a.Inject(frame);
+
+        b.Receive().ShouldBe(frame);
+        Thread.Sleep(100);
+        c.Os.Pending.ShouldBe(0);
+        a.Forwarder.Counters.MulticastRing.ShouldBe(1);
+    }
+
+    [Fact]
+    public void DisconnectPeer_MarksRingsDownAndCountsLaterFramesAsDown()
+    {
+        var a = Start(1, [2]);
+        var b = Start(2, [1]);
+        Connect(a, b);
+        Connect(b, a);
+
+        a.Engine.DisconnectPeer(2);
+        a.State = a.State.WithReleased(2);
+        a.Forwarder.Publish(a.State.ToSnapshot(NetworkKind.Local, []));
+        a.Inject(FrameBuilder.Ethernet(b.Mac, a.Mac, 0x0800, Payload(100, 5)));
+
+        WaitFor(() => a.Forwarder.Counters.DroppedRingDown == 1);
+        a.Engine.IsConnected(2).ShouldBeFalse();
+        a.Engine.Snapshot().Single().State.ShouldBe(LinkState.Down);
+        RingIsDown(b.Segment, 1).ShouldBeTrue();   // a's transmit ring in b's segment
+        RingIsDown(a.Segment, 2).ShouldBeTrue();   // a's receive ring for b, released
+        RingIsDown(b.Segment, 1).ShouldBeTrue();
+        Thread.Sleep(50);
+        b.Os.Pending.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Unicast_AfterPeerRestart_FlowsToTheNewIncarnation()
+    {
+        var a = Start(1, [2]);
+        var b = Start(2, [1]);
+        Connect(a, b);
+        Connect(b, a);
+        b.Dispose();
+        _nodes.Remove(b);
+        a.Engine.DisconnectPeer(2);
+
+        var b2 = Start(2, [1]);
+        Connect(a, b2);
+        Connect(b2, a);
+        var frame = FrameBuilder.Ethernet(b2.Mac, a.Mac, 0x0800, Payload(300, 6));
+        a.Inject(frame);
+
+        b2.Receive().ShouldBe(frame);
+        a.Engine.Snapshot().Single().PeerIncarnation.ShouldBe(b2.Segment.Incarnation);
+    }
+
+    [Fact]
+    public void Read_RuntAndForgedSourceFromAdapter_CountedAndDropped()
+    {
+        var a = Start(1, [2]);
+        var b = Start(2, [1]);
+        Connect(a, b);
+        Connect(b, a);
+
+        a.Adapter.InjectFromOs(new byte[5]);
+        var forged = FrameBuilder.Ethernet(b.Mac, a.Mac, 0x0800, Payload(40, 7));
+        forged[ShmMacHeader.SourceOffset] |= ShmMacHeader.ControlBitMask;
+        a.Adapter.InjectFromOs(forged);
+        var good = FrameBuilder.Ethernet(b.Mac, a.Mac, 0x0800, Payload(40, 8));
+        a.Inject(good);
+
+        b.Receive().ShouldBe(good);
+        a.Engine.AdapterCounters.Runts.ShouldBe(1);
+        a.Engine.AdapterCounters.Garbled.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Receive_MalformedSlotFromPeer_CountedAndNotDelivered()
+    {
+        var a = Start(1, [2]);
+        var b = Start(2, [1]);
+        Connect(b, a);
+        Connect(a, b);
+
+        // A buggy peer: writes an offload-flagged slot whose prefix is garbage, then a good frame.
+        using var peerView = SharedSegment.Open(_shm.Node(2), 2);
+        var raw = new SpscSender(peerView, 1, NotificationMode.Adaptive);
+        var garbage = new byte[80];
+        Array.Fill(garbage, (byte)0xFF);
+        raw.Write(garbage, SlotFlags.Offload).ShouldBe(SendResult.Sent);
+        raw.Publish();
+
+        var link = b.Engine.Snapshot().Single(l => l.PeerNodeId == 1);
+        WaitFor(() => link.Counters.RxDropMalformed == 1);
+        b.Os.Pending.ShouldBe(0);
+    }
+
+    private static unsafe bool RingIsDown(SharedSegment segment, ushort sender)
+    {
+        var g = RingGeometry.Open(segment, RegionKind.Spsc, sender);
+        return (Volatile.Read(ref g.Control->Flags) & (uint)RingFlags.Down) != 0;
+    }
+
+    private static byte[] Payload(int length, byte seed)
+    {
+        var p = new byte[length];
+        for (int i = 0; i < p.Length; i++)
+        {
+            p[i] = (byte)(seed + (i * 7));
+        }
+
+        return p;
+    }
+
+    private static void WaitFor(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("condition not met within 20 s");
+            }
+
+            Thread.Sleep(5);
+        }
+    }
+
+    private void Connect(TestNode from, TestNode to, ushort[]? members = null)
+    {
+        if (!from.Engine.IsConnected(to.Id))
+        {
+            from.Engine.ConnectPeer(to.Id, SharedSegment.Open(_shm.Node(to.Id), to.Id));
+            from.State = from.State.WithConnected(to.Id, to.Segment.Incarnation);
+        }
+
+        from.Forwarder.Publish(from.State.ToSnapshot(NetworkKind.Local, from.Groups, members is null ? null : _ => members));
+    }
+
+    private TestNode Start(ushort id, ushort[] peers, NotificationMode mode = NotificationMode.Adaptive, MacAddress[]? groups = null)
+    {
+        var node = new TestNode(_shm.Node(id), id, peers, mode, groups ?? []);
+        _nodes.Add(node);
+        return node;
+    }
+
+    private sealed class TestNode : IDisposable
+    {
+        private readonly byte[] _buffer = new byte[9018];
+
+        public TestNode(string path, ushort id, ushort[] peers, NotificationMode mode, MacAddress[] groups)
+        {
+            Id = id;
+            Groups = groups;
+            Mac = MacAddress.ForNode(NetworkKind.Local, id);
+            Segment = SharedSegment.Create(path, id, (ulong)Random.Shared.NextInt64(), NodeSegmentLayout.Build(id, peers, 64, NodeSegmentLayout.SlotSizeForMtu(9000), groups));
+            (Adapter, Os) = InMemoryAdapter.CreatePair(Mac, MacAddress.ForNode(NetworkKind.Local, 60000), 9018, 256);
+            State = RingAllocationState.Initial(id, peers);
+            Forwarder = new FrameForwarder(State.ToSnapshot(NetworkKind.Local, groups), new LearningTable(64, 60_000));
+            Engine = new LocalNetworkEngine(Segment, Adapter, Forwarder, LocalEngineOptions.Default with { Mode = mode, SpinIterations = 200 }, peers);
+            Engine.Start();
+        }
+
+        public ushort Id { get; }
+
+        public MacAddress Mac { get; }
+
+        public MacAddress[] Groups { get; }
+
+        public SharedSegment Segment { get; }
+
+        public InMemoryAdapter Adapter { get; }
+
+        public InMemoryAdapter Os { get; }
+
+        public FrameForwarder Forwarder { get; }
+
+        public LocalNetworkEngine Engine { get; }
+
+        public RingAllocationState State { get; set; }
+
+        public void Inject(byte[] frame) => Adapter.InjectFromOs(frame).ShouldBeTrue();
+
+        public byte[] Receive()
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (DateTime.UtcNow < deadline)
+            {
+                int n = Os.Read(_buffer, out _);
+                if (n > 0)
+                {
+                    return _buffer.AsSpan(0, n).ToArray();
+                }
+
+                Os.WaitReadable(50);
+            }
+
+            throw new TimeoutException($"node {Id} received nothing within 20 s");
+        }
+
+        public void Dispose()
+        {
+            Engine.Dispose();
+            Adapter.Dispose();
+            Os.Dispose();
+            Segment.Dispose();
+        }
+    }
+}
