@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using ActorNet.Host.Ops.Bench;
 
 namespace ActorNet.Host.Commands;
@@ -30,8 +31,28 @@ internal static class BenchTapCommand
         command.Options.Add(json);
         command.Options.Add(quick);
         command.Options.Add(paths);
-        command.SetAction((parse, cancellation) => RunAsync(context, parse.GetValue(json), parse.GetValue(quick), parse.GetValue(paths) ?? [], cancellation));
+        command.SetAction(parse => Run(context, parse.GetValue(json), parse.GetValue(quick), parse.GetValue(paths) ?? []));
         return command;
+    }
+
+    /// <summary>
+    /// Runs synchronously with its own SIGINT/SIGTERM handling, so Ctrl-C cancels the measurements and then waits for
+    /// the whole teardown (stopping a cluster can take longer than System.CommandLine's grace period for async actions).
+    /// </summary>
+    private static int Run(CliContext context, bool json, bool quick, string[] selected)
+    {
+        using var cts = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
+        {
+            c.Cancel = true;
+            cts.Cancel();
+        });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            cts.Cancel();
+        });
+        return RunAsync(context, json, quick, selected, cts.Token).GetAwaiter().GetResult();
     }
 
     private static async Task<int> RunAsync(CliContext context, bool json, bool quick, string[] selected, CancellationToken cancellation)
