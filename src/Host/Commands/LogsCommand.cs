@@ -99,10 +99,18 @@ internal static class LogsCommand
             {
                 var loaded = ConfigLoader.Load(new ConfigLoadOptions(request.ConfigFile, null, request.Defines, context.Environment));
                 var logging = LoggingSettings.FromConfig(loaded.Config);
-                directory = logging.FileFolder;
-                if (!logging.FileEnabled)
+                if (OrchestratedFolder(loaded.Config) is { } orchestrated && Directory.Exists(orchestrated))
                 {
-                    context.Error.WriteLine("note: actornet.logging.file.enabled is off in this configuration; reading " + directory + " anyway");
+                    directory = orchestrated;
+                    context.Error.WriteLine("note: reading the logs of the nodes `actornet up` started: " + directory);
+                }
+                else
+                {
+                    directory = logging.FileFolder;
+                    if (!logging.FileEnabled)
+                    {
+                        context.Error.WriteLine("note: actornet.logging.file.enabled is off in this configuration; reading " + directory + " anyway");
+                    }
                 }
             }
             catch (Exception ex) when (ex is HoconException or ConfigLoadException or SettingsException)
@@ -146,6 +154,17 @@ internal static class LogsCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Where <c>actornet up</c> has its nodes write their logs: <c>&lt;actornet.orchestration.run-folder&gt;/&lt;cluster name&gt;/logs</c>
+    /// (it overrides <c>actornet.logging.file.folder</c> for them); null when the configuration has no run folder.
+    /// </summary>
+    internal static string? OrchestratedFolder(Config config)
+    {
+        var runFolder = config.GetString("actornet.orchestration.run-folder", string.Empty);
+        var cluster = config.GetString("actornet.cluster.name", string.Empty);
+        return runFolder.Length == 0 || cluster.Length == 0 ? null : Path.Combine(runFolder, cluster, "logs");
     }
 }
 

@@ -86,9 +86,27 @@ public class LogsCommandTests
     {
         using var dir = ThreeNodes();
         using var conf = new TempDir();
-        var file = conf.File("c.conf", "actornet.logging.file.folder = " + JsonSerializer.Serialize(dir.Path) + "\n");
+        var noRun = "actornet.orchestration.run-folder = " + JsonSerializer.Serialize(Path.Combine(conf.Path, "no-run")) + "\n";
+        var file = conf.File("c.conf", noRun + "actornet.logging.file.folder = " + JsonSerializer.Serialize(dir.Path) + "\n");
         Messages(CliRunner.Run("logs", "--config", file, "--node", "3").Out).ShouldBe(["three-a", "three-b"]);
-        Messages(CliRunner.Run("logs", "-D", "actornet.logging.file.folder=" + dir.Path, "--node", "2").Out).ShouldBe(["two-a", "two-b"]);
+        var other = conf.File("other.conf", noRun);
+        Messages(CliRunner.Run("logs", "--config", other, "-D", "actornet.logging.file.folder=" + dir.Path, "--node", "2").Out).ShouldBe(["two-a", "two-b"]);
+    }
+
+    [Fact]
+    public void Logs_ClusterStartedByUp_ReadsTheFolderUpGaveItsNodes()
+    {
+        using var run = new TempDir();
+        var logs = Path.Combine(run.Path, "demo-x", "logs");
+        Directory.CreateDirectory(logs);
+        File.WriteAllText(Path.Combine(logs, FileName(1)), At(0, 1, "from up") + "\n");
+        var file = run.File("c.conf", "actornet.cluster.name = demo-x\nactornet.orchestration.run-folder = " + JsonSerializer.Serialize(run.Path) + "\n");
+
+        var (code, output, error) = CliRunner.Run("logs", "--config", file);
+
+        code.ShouldBe(ExitCodes.Ok, error);
+        Messages(output).ShouldBe(["from up"]);
+        error.ShouldContain("reading the logs of the nodes `actornet up` started: " + logs);
     }
 
     [Fact]
