@@ -70,16 +70,20 @@ internal static partial class LogLineParser
             string? nodeName = null;
             string? cluster = null;
             long? incarnation = null;
+            var template = String(root, "template") ?? string.Empty;
             if (root.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object)
             {
-                if (properties.TryGetProperty("NodeId", out var n) && n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out var ni))
+                // The node enrichment never overwrites a property of the event itself: when the template names one of
+                // these (e.g. "... with node {NodeId}, incarnation {Incarnation}") the value is the event's, not the
+                // writing node's, and is ignored here.
+                if (!Names(template, "NodeId") && properties.TryGetProperty("NodeId", out var n) && n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out var ni))
                 {
                     nodeId = ni;
                 }
 
-                nodeName = String(properties, "NodeName");
-                cluster = String(properties, "Cluster");
-                if (properties.TryGetProperty("Incarnation", out var inc) && inc.ValueKind == JsonValueKind.Number && inc.TryGetInt64(out var l))
+                nodeName = Names(template, "NodeName") ? null : String(properties, "NodeName");
+                cluster = Names(template, "Cluster") ? null : String(properties, "Cluster");
+                if (!Names(template, "Incarnation") && properties.TryGetProperty("Incarnation", out var inc) && inc.ValueKind == JsonValueKind.Number && inc.TryGetInt64(out var l))
                 {
                     incarnation = l;
                 }
@@ -108,6 +112,23 @@ internal static partial class LogLineParser
     {
         var match = NodeFilePattern().Match(fileName);
         return match.Success && int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+    }
+
+    /// <summary>Whether a message template has a hole for <paramref name="property"/> (<c>{P}</c>, <c>{P:fmt}</c>, <c>{@P}</c>, <c>{$P}</c>, <c>{P,10}</c>).</summary>
+    private static bool Names(string template, string property)
+    {
+        for (var i = template.IndexOf('{', StringComparison.Ordinal); i >= 0 && i < template.Length - 1; i = template.IndexOf('{', i + 1))
+        {
+            var start = template[i + 1] is '@' or '$' ? i + 2 : i + 1;
+            if (string.CompareOrdinal(template, start, property, 0, property.Length) == 0
+                && start + property.Length < template.Length
+                && template[start + property.Length] is '}' or ':' or ',')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string? String(JsonElement element, string name) =>

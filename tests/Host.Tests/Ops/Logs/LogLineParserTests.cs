@@ -73,4 +73,19 @@ public class LogLineParserTests
         Problem(invalid).ShouldNotBeNull();
         Problem(Encoding.UTF8.GetBytes(new string('[', 10_000) + new string(']', 10_000))).ShouldNotBeNull();
     }
+
+    [Fact]
+    public void TryParse_TemplateUsesAnEnrichmentName_ThatValueIsNotTakenForTheWritingNode()
+    {
+        // As written by a node whose event names a peer's incarnation and node id: the event's values win over the enrichment.
+        var line = "{'timestamp':'2026-11-21T16:10:30.12Z','level':'Information','event':'RingConnected','event_id':6001," +
+                   "'template':'Connected rings with node {NodeId} (incarnation {Incarnation:D})','message':'Connected rings with node 2 (incarnation 99)'," +
+                   "'properties':{'NodeId':2,'Incarnation':99,'Cluster':'demo','NodeName':'alpha'}}";
+        line = line.Replace('\'', '"');
+        var record = Parse(line, "demo-node-1.jsonl").ShouldNotBeNull();
+        record.NodeId.ShouldBe(1);
+        record.Incarnation.ShouldBeNull();
+        record.NodeName.ShouldBe("alpha");
+        record.Cluster.ShouldBe("demo");
+    }
 }
