@@ -3,40 +3,40 @@ using Microsoft.Extensions.Logging;
 namespace ActorNet.Host.Network;
 
 /// <summary>
-/// The structured log events of the local network (event ids 6000-6099): one event per control-plane decision, with
+/// The structured log events of the local network (event ids 5000-5099): one event per control-plane decision, with
 /// stable names and the properties an operator needs (node, peer, incarnation, reason). Never called per frame.
 /// </summary>
 internal static partial class LocalNetworkLog
 {
     /// <summary>The node's segment was created.</summary>
-    [LoggerMessage(EventId = 6000, EventName = "SegmentCreated", Level = LogLevel.Information, Message = "Segment {Path} created for node {NodeId}, incarnation {Incarnation}, {Bytes} bytes, receive rings for peers {Peers}")]
+    [LoggerMessage(EventId = 5000, EventName = "SegmentCreated", Level = LogLevel.Information, Message = "Segment {Path} created for node {NodeId}, incarnation {Incarnation}, {Bytes} bytes, receive rings for peers {Peers}")]
     public static partial void SegmentCreated(ILogger logger, string path, int nodeId, ulong incarnation, long bytes, string peers);
 
     /// <summary>A leftover segment of a dead earlier run was removed.</summary>
-    [LoggerMessage(EventId = 6001, EventName = "SegmentReclaimed", Level = LogLevel.Warning, Message = "Removed leftover segment {Path}: {Reason}")]
+    [LoggerMessage(EventId = 5001, EventName = "SegmentReclaimed", Level = LogLevel.Warning, Message = "Removed leftover segment {Path}: {Reason}")]
     public static partial void SegmentReclaimed(ILogger logger, string path, string reason);
 
     /// <summary>The adapter is up.</summary>
-    [LoggerMessage(EventId = 6002, EventName = "AdapterUp", Level = LogLevel.Information, Message = "Adapter {Adapter} up: MAC {Mac}, address {Address}, MTU {Mtu}, offloads {Offloads}")]
+    [LoggerMessage(EventId = 5002, EventName = "AdapterUp", Level = LogLevel.Information, Message = "Adapter {Adapter} up: MAC {Mac}, address {Address}, MTU {Mtu}, offloads {Offloads}")]
     public static partial void AdapterUp(ILogger logger, string adapter, string mac, string address, int mtu, bool offloads);
 
     /// <summary>Rings to a peer were connected.</summary>
-    [LoggerMessage(EventId = 6003, EventName = "RingConnected", Level = LogLevel.Information, Message = "Connected rings with node {PeerId} (incarnation {Incarnation}); forwarding snapshot {Version}")]
+    [LoggerMessage(EventId = 5003, EventName = "RingConnected", Level = LogLevel.Information, Message = "Connected rings with node {PeerId} (incarnation {Incarnation}); forwarding snapshot {Version}")]
     public static partial void RingConnected(ILogger logger, int peerId, ulong incarnation, long version);
 
     /// <summary>Rings to a peer were released.</summary>
-    [LoggerMessage(EventId = 6004, EventName = "RingReleased", Level = LogLevel.Warning, Message = "Released rings with node {PeerId} (incarnation {Incarnation}, {Reason}): transmit ring marked down, segment unmapped; forwarding snapshot {Version}")]
+    [LoggerMessage(EventId = 5004, EventName = "RingReleased", Level = LogLevel.Warning, Message = "Released rings with node {PeerId} (incarnation {Incarnation}, {Reason}): transmit ring marked down, segment unmapped; forwarding snapshot {Version}")]
     public static partial void RingReleased(ILogger logger, int peerId, ulong incarnation, string reason, long version);
 
     /// <summary>Connecting to a peer failed; retried at the next scan.</summary>
-    [LoggerMessage(EventId = 6005, EventName = "RingConnectFailed", Level = LogLevel.Warning, Message = "Could not connect rings with node {PeerId}: {Reason}")]
+    [LoggerMessage(EventId = 5005, EventName = "RingConnectFailed", Level = LogLevel.Warning, Message = "Could not connect rings with node {PeerId}: {Reason}")]
     public static partial void RingConnectFailed(ILogger logger, int peerId, string reason);
 
     /// <summary>A peer is up but this segment has no ring for it.</summary>
-    [LoggerMessage(EventId = 6006, EventName = "PeerWithoutRing", Level = LogLevel.Warning, Message = "Node {PeerId} is up but this node's segment has no receive ring for it (not in this node's configuration); ignored")]
+    [LoggerMessage(EventId = 5006, EventName = "PeerWithoutRing", Level = LogLevel.Warning, Message = "Node {PeerId} is up but this node's segment has no receive ring for it (not in this node's configuration); ignored")]
     public static partial void PeerWithoutRing(ILogger logger, int peerId);
 
     /// <summary>The local network stopped.</summary>
-    [LoggerMessage(EventId = 6007, EventName = "LocalNetworkStopped", Level = LogLevel.Information, Message = "Local network of node {NodeId} stopped")]
+    [LoggerMessage(EventId = 5007, EventName = "LocalNetworkStopped", Level = LogLevel.Information, Message = "Local network of node {NodeId} stopped")]
     public static partial void Stopped(ILogger logger, int nodeId);
 }

@@ -15,7 +15,8 @@ namespace ActorNet.Host.Orchestration;
 /// <param name="HostVeth">The veth end in the root namespace (enslaved to the bridge).</param>
 /// <param name="ManagementAddress">The node's address on the management network (interface <c>mgmt0</c>).</param>
 /// <param name="DataAddress">The node's address on the shared-memory network (<c>shm0</c>).</param>
-public sealed record NodePlan(int Id, string Name, string Namespace, string HostVeth, IPAddress ManagementAddress, IPAddress DataAddress);
+/// <param name="HasSection">Whether the cluster file has a section <c>actornet.nodes.N</c> for it (else the node gets its id by <c>-D</c>).</param>
+public sealed record NodePlan(int Id, string Name, string Namespace, string HostVeth, IPAddress ManagementAddress, IPAddress DataAddress, bool HasSection);
 
 /// <summary>
 /// What <c>actornet up</c> creates for one cluster file, decided before anything is touched: names derived from the
@@ -108,7 +109,7 @@ public sealed record ClusterPlan(
             var name = config.GetString(section + "node.name", string.Empty);
             var addressText = config.GetString(section + "networks.local.address", string.Empty);
             IPAddress data = IPAddress.TryParse(addressText, out var explicitAddress) ? explicitAddress : Offset(dataSubnet.BaseAddress, id);
-            nodes.Add(new NodePlan(id, name.Length > 0 ? name : "node-" + idText, prefix + "-n" + idText, prefix + "h" + idText, Offset(subnet.BaseAddress, id + 1), data));
+            nodes.Add(new NodePlan(id, name.Length > 0 ? name : "node-" + idText, prefix + "-n" + idText, prefix + "h" + idText, Offset(subnet.BaseAddress, id + 1), data, sections.Contains(id)));
         }
 
         return new ClusterPlan(

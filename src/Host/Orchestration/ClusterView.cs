@@ -23,13 +23,13 @@ public sealed class ClusterView
     {
         ArgumentNullException.ThrowIfNull(statuses);
         var members = new Table().Border(TableBorder.Rounded).Title($"[bold]cluster {Markup.Escape(_plan.Cluster)}[/]  (Ctrl-C tears it down)");
-        foreach (var h in new[] { "node", "name", "status", "pid", "shm0", "namespace", "up for", "tx Mbit/s", "rx Mbit/s", "tx frames/s", "rx frames/s", "adapter drops" })
+        foreach (var h in new[] { "node", "name", "status", "pid", "shm0", "up for", "tx Mbit/s", "rx Mbit/s", "tx fr/s", "rx fr/s", "drops" })
         {
             members.AddColumn(h);
         }
 
-        var rings = new Table().Border(TableBorder.Rounded).Title("[bold]rings[/] (owner = the receiving node, whose segment holds the ring)");
-        foreach (var h in new[] { "ring", "owner", "state", "frames", "bytes", "drop full", "drop down", "stale", "malformed" })
+        var rings = new Table().Border(TableBorder.Rounded).Title("[bold]rings[/]: owner holds the ring in its segment; A -> * is A's broadcast/multicast ring; drops: full, down, stale, bad (malformed)");
+        foreach (var h in new[] { "ring", "owner", "state", "frames", "bytes", "full", "down", "stale", "bad" })
         {
             rings.AddColumn(h);
         }
@@ -40,7 +40,7 @@ public sealed class ClusterView
             statuses.TryGetValue(node.Id, out var s);
             if (s is null)
             {
-                members.AddRow(Id(node.Id), Markup.Escape(node.Name), "[red]down[/]", "-", node.DataAddress.ToString(), node.Namespace, "-", "-", "-", "-", "-", "-");
+                members.AddRow(Id(node.Id), Markup.Escape(node.Name), "[red]down[/]", "-", node.DataAddress.ToString(), "-", "-", "-", "-", "-", "-");
                 continue;
             }
 
@@ -57,14 +57,16 @@ public sealed class ClusterView
             }
 
             long drops = a.Runts + a.Oversize + a.Garbled + a.WriteDrops;
-            members.AddRow(Id(node.Id), Markup.Escape(s.NodeName), "[green]up[/]", s.Pid.ToString(CultureInfo.InvariantCulture), Markup.Escape(s.Address), node.Namespace, Uptime(s.WrittenUtc - s.StartedUtc), txRate, rxRate, txFps, rxFps, drops.ToString(CultureInfo.InvariantCulture));
+            members.AddRow(Id(node.Id), Markup.Escape(s.NodeName), "[green]up[/]", s.Pid.ToString(CultureInfo.InvariantCulture), Markup.Escape(s.Address), Uptime(s.WrittenUtc - s.StartedUtc), txRate, rxRate, txFps, rxFps, drops.ToString(CultureInfo.InvariantCulture));
             foreach (var l in s.Links.Where(l => _plan.Nodes.Any(n => n.Id == l.Peer)))
             {
                 var state = l.State switch { "up" => "[green]up[/]", "down" => "[red]down[/]", _ => "[grey]absent[/]" };
-                rings.AddRow($"{node.Id} -> {l.Peer}", Id(l.Peer), state, N(l.TxFrames), N(l.TxBytes), N(l.TxDropFull), N(l.TxDropDown), N(l.RxDropStale), N(l.RxDropMalformed));
+                // Send side from this node's counters; stale/malformed as the owner (receiver) counted them.
+                var rx = statuses.TryGetValue(l.Peer, out var peer) ? peer?.Links.FirstOrDefault(x => x.Peer == node.Id) : null;
+                rings.AddRow($"{node.Id} -> {l.Peer}", Id(l.Peer), state, N(l.TxFrames), N(l.TxBytes), N(l.TxDropFull), N(l.TxDropDown), rx is null ? "-" : N(rx.RxDropStale), rx is null ? "-" : N(rx.RxDropMalformed));
             }
 
-            rings.AddRow($"{node.Id} -> all (broadcast/multicast)", Id(node.Id), "[green]up[/]", N(s.Cast.TxFrames), N(s.Cast.TxBytes), N(s.Cast.TxDropFull), "0", "-", "-");
+            rings.AddRow($"{node.Id} -> *", Id(node.Id), "[green]up[/]", N(s.Cast.TxFrames), N(s.Cast.TxBytes), N(s.Cast.TxDropFull), "0", "-", "-");
         }
 
         _previous = now;

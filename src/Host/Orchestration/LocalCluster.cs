@@ -184,10 +184,13 @@ public sealed class LocalCluster : IAsyncDisposable
         progress?.Report($"healthy: {Plan.Nodes.Count} nodes, every pair answers ping");
     }
 
-    /// <summary>One ping from node <paramref name="fromNode"/> to <paramref name="address"/>; true when answered.</summary>
+    /// <summary>
+    /// Pings <paramref name="address"/> from node <paramref name="fromNode"/> (3 probes 200 ms apart, 3 s wait); true
+    /// when at least one is answered, which tolerates one probe delayed on a heavily loaded machine.
+    /// </summary>
     public async Task<bool> PingAsync(int fromNode, IPAddress address)
     {
-        var r = await ExecAsync(fromNode, TimeSpan.FromSeconds(10), "ping", "-c", "1", "-W", "3", address.ToString()).ConfigureAwait(false);
+        var r = await ExecAsync(fromNode, TimeSpan.FromSeconds(15), "ping", "-c", "3", "-i", "0.2", "-W", "3", address.ToString()).ConfigureAwait(false);
         return r.ExitCode == 0;
     }
 
@@ -416,7 +419,7 @@ public sealed class LocalCluster : IAsyncDisposable
         try
         {
             var args = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
-            return args.Contains("node") && args.Contains("--node");
+            return args.Contains("node") && (args.Contains("--node") || args.Any(a => a.StartsWith("actornet.node.id=", StringComparison.Ordinal)));
         }
         catch (IOException)
         {
@@ -503,8 +506,15 @@ public sealed class LocalCluster : IAsyncDisposable
             args.Add(Plan.ConfigFile);
         }
 
-        args.Add("--node");
-        args.Add(node.Id.ToString(CultureInfo.InvariantCulture));
+        if (node.HasSection)
+        {
+            args.Add("--node");
+            args.Add(node.Id.ToString(CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            args.AddRange(["-D", "actornet.node.id=" + node.Id.ToString(CultureInfo.InvariantCulture), "-D", "actornet.node.name=\"" + node.Name + "\""]);
+        }
         foreach (var d in Plan.Defines)
         {
             args.Add("-D");

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using ActorNet.Host.Network;
+using ActorNet.Host.Orchestration;
+using ActorNet.Host.Platform;
+
+namespace ActorNet.Host.Tests.LocalNetwork;
+
+/// <summary>
+/// End to end over a real 3-node cluster (namespaces, TAP adapters, node processes, shared-memory rings), started by
+/// the same code as <c>actornet up</c>. The tests run one after another on the shared cluster; each leaves it healthy.
+/// </summary>
+public sealed class LocalClusterTests : IClassFixture<LocalClusterFixture>
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(120);
+    private readonly LocalClusterFixture _fixture;
+
+    public LocalClusterTests(LocalClusterFixture fixture) => _fixture = fixture;
+
+    private LocalCluster Cluster => _fixture.Cluster;
+
+    private string Script => Path.Combine(_fixture.ScriptsFolder, "net.py");
+
+    [Fact]
+    public async Task Ping_EveryPair_AnswersAndArpResolvesToTheNodeMacs()
+    {
+        foreach (var a in Cluster.Plan.Nodes)
+        {
+            foreach (var b in Cluster.Plan.Nodes.Where(n => n.Id != a.Id))
+            {
+                (await Cluster.PingAsync(a.Id, b.DataAddress)).ShouldBeTrue($"{a.Id} -> {b.Id}");
+                var neigh = await Cluster.ExecAsync(a.Id, s_timeout, "ip", "neigh", "show", b.DataAddress.ToString(), "dev", "shm0");
+                neigh.StandardOutput.ShouldContain($"02:41:4e:00:00:{b.Id:x2}", Case.Insensitive, $"ARP of node {a.Id} for node {b.Id}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Tcp_100MegabytesBetweenNodes_ArriveWithTheSameChecksum()
+    {
+        const int Total = 100_000_000;
+        var to = Cluster.Plan.Node(2);
+        using var receiver = StartInNode(2, "python3", Script, "tcp-recv", "5201");
+        await WaitForLine(receiver, "listening");
+
+        var sent = await Cluster.ExecAsync(1, s_timeout, "python3", Script, "tcp-send", to.DataAddress.ToString(), "5201", Total.ToString());
+        var received = await ReadLine(receiver);
+
+        sent.ExitCode.ShouldBe(0, sent.StandardError);
+        received.ShouldBe(sent.StandardOutput.Trim());
+        received.ShouldStartWith(Total + " ");
+    }
+
+    [Fact]
+    public async Task Udp_DatagramsUpToTheMtu_ArriveIntact()
+    {
+        const int Count = 200;
+        var to = Cluster.Plan.Node(3);
+        using var receiver = StartInNode(3, "python3", Script, "udp-recv", "5301", Count.ToString());
+        await WaitForLine(receiver, "listening");
+
+        var sent = await Cluster.ExecAsync(2, s_timeout, "python3", Script, "udp-send", to.DataAddress.ToString(), "5301", Count.ToString());
+        var result = (await ReadLine(receiver)).Split(' ');
+
+        sent.ExitCode.ShouldBe(0, sent.StandardError);
+        result[1].ShouldBe("0", "corrupted datagrams");
+        int.Parse(result[0]).ShouldBe(Count);
+    }
+
+    [Fact]
+    public async Task Multicast_Group_ReachesExactlyItsMembers()
+    {
+        const int Count = 50;
+        using var member = StartInNode(2, "python3", Script, "udp-recv", "5401", Count.ToString(), "239.1.1.1", Cluster.Plan.Node(2).DataAddress.ToString());
+        using var outsider = StartInNode(3, "python3", Script, "udp-recv", "5401", Count.ToString());
+        await WaitForLine(member, "listening");
+        await WaitForLine(outsider, "listening");
+
+        var sent = await Cluster.ExecAsync(1, s_timeout, "python3", Script, "udp-send", "239.1.1.1", "5401", Count.ToString(), Cluster.Plan.Node(1).DataAddress.ToString());
+        var memberResult = await ReadLine(member);
+        var outsiderResult = await ReadLine(outsider);
+
+        sent.ExitCode.ShouldBe(0, sent.StandardError);
+        memberResult.ShouldBe($"{Count} 0");
+        outsiderResult.ShouldBe("0 0");
+        var status = Cluster.ReadStatus()[1]!;
+        status.Forwarding.Multicast.ShouldBeGreaterThanOrEqualTo(Count);
+    }
+
+    [Fact]
+    public async Task KillNine_OneNode_OthersKeepTalkingRingsToItGoDownAndItRejoinsAfterRestart()
+    {
+        var dead = Cluster.Plan.Node(3);
+        Cluster.KillNode(3);
+
+        await Eventually(() =>
+        {
+            var s = Cluster.ReadStatus();
+            return s[1]?.Links.Single(l => l.Peer == 3).State == "down" && s[2]?.Links.Single(l => l.Peer == 3).State == "down";
+        });
+        (await Cluster.PingAsync(1, Cluster.Plan.Node(2).DataAddress)).ShouldBeTrue();
+        (await Cluster.PingAsync(2, Cluster.Plan.Node(1).DataAddress)).ShouldBeTrue();
+        (await Cluster.PingAsync(1, dead.DataAddress)).ShouldBeFalse();
+        var afterPing = Cluster.ReadStatus()[1]!;
+        (afterPing.Links.Single(l => l.Peer == 3).TxDropDown + afterPing.Forwarding.DroppedRingDown).ShouldBeGreaterThan(0);
+
+        await Cluster.RestartNodeAsync(3);
+
+        (await Cluster.PingAsync(1, dead.DataAddress)).ShouldBeTrue();
+        (await Cluster.PingAsync(3, Cluster.Plan.Node(2).DataAddress)).ShouldBeTrue();
+        Cluster.ReadStatus()[1]!.Links.Single(l => l.Peer == 3).State.ShouldBe("up");
+    }
+
+    [Fact]
+    public async Task Start_NodeIdAlreadyInUse_IsRefusedWithAClearError()
+    {
+        using var second = Cluster.StartExtraNodeProcess(1);
+        var stderr = second.StandardError.ReadToEndAsync();
+        var stdout = second.StandardOutput.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(s_timeout);
+        await second.WaitForExitAsync(cts.Token);
+
+        second.ExitCode.ShouldBe(1);
+        (await stderr).ShouldContain("node id 1 is already in use");
+        _ = await stdout;
+        (await Cluster.PingAsync(2, Cluster.Plan.Node(1).DataAddress)).ShouldBeTrue("the running node 1 is untouched");
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + s_timeout;
+        while (!condition())
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "condition not met in time");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task WaitForLine(Process process, string expected) => (await ReadLine(process)).ShouldBe(expected);
+
+    private static async Task<string> ReadLine(Process process)
+    {
+        using var cts = new CancellationTokenSource(s_timeout);
+        var line = await process.StandardOutput.ReadLineAsync(cts.Token);
+        if (line is null)
+        {
+            throw new InvalidOperationException("process ended without output: " + await process.StandardError.ReadToEndAsync());
+        }
+
+        return line.Trim();
+    }
+
+    private TrackedProcess StartInNode(int node, string program, params string[] args) =>
+        new(Process.Start(NetworkNamespace.Open(Cluster.Plan.Node(node).Namespace).CreateStartInfo(program, args))!);
+
+    /// <summary>A helper process that is killed (if still running) and reaped on dispose.</summary>
+    private sealed class TrackedProcess(Process process) : IDisposable
+    {
+        public static implicit operator Process(TrackedProcess p) => p.Inner;
+
+        public Process Inner { get; } = process;
+
+        public void Dispose()
+        {
+            try
+            {
+                if (!Inner.HasExited)
+                {
+                    Inner.Kill(entireProcessTree: true);
+                    Inner.WaitForExit(5000);
+                }
+            }
+            finally
+            {
+                Inner.Dispose();
+            }
+        }
+    }
+}
