@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using ActorNet.Actors.Cluster;
 using ActorNet.Hocon;
 using ActorNet.Host.Configuration;
@@ -55,9 +56,9 @@ internal static class LogsCommand
         command.Options.Add(eventName);
         command.Options.Add(since);
         command.Options.Add(json);
-        command.SetAction((parse, cancellation) => RunAsync(
-            context,
-            new LogsRequest(
+        command.SetAction(parse =>
+        {
+            var request = new LogsRequest(
                 parse.GetValue(config),
                 parse.GetValue(defines) ?? [],
                 parse.GetValue(dir),
@@ -65,9 +66,22 @@ internal static class LogsCommand
                 parse.GetValue(node),
                 parse.GetValue(eventName),
                 parse.GetValue(since),
-                parse.GetValue(json)),
-            DateTimeOffset.UtcNow,
-            cancellation));
+                parse.GetValue(json));
+
+            // Ctrl-C (SIGINT) or SIGTERM ends --follow normally, so the malformed-line report is still printed.
+            using var stop = new CancellationTokenSource();
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
+            {
+                c.Cancel = true;
+                stop.Cancel();
+            });
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+            {
+                c.Cancel = true;
+                stop.Cancel();
+            });
+            return RunAsync(context, request, DateTimeOffset.UtcNow, stop.Token).GetAwaiter().GetResult();
+        });
         return command;
     }
 
