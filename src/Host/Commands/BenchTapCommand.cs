@@ -84,7 +84,7 @@ internal static class BenchTapCommand
             return ExitCodes.Failed;
         }
 
-        context.Out.Write(json ? TapBenchReport.ToJson(rows) + "\n" : TapBenchReport.ToTable(rows, options));
+        context.Out.Write(json ? TapBenchReport.ToJson(rows) + "\n" : TapBenchReport.ToTable(rows, options, chosen));
         return rows.Any(r => r.TcpGbps is not null) ? ExitCodes.Ok : ExitCodes.Failed;
     }
 }

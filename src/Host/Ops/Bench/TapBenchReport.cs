@@ -59,13 +59,22 @@ internal static class TapBenchReport
     }
 
     /// <summary>The table, the offload settings per path and MTU, and the rows that have no figures with their reasons.</summary>
-    public static string ToTable(IReadOnlyList<TapBenchRow> rows, TapBenchOptions options)
+    /// <param name="rows">The rows of the run.</param>
+    /// <param name="options">What the run measured (for the header).</param>
+    /// <param name="paths">The paths measured, listed with their descriptions; null = not listed.</param>
+    public static string ToTable(IReadOnlyList<TapBenchRow> rows, TapBenchOptions options, IReadOnlyList<ITapBenchPath>? paths = null)
     {
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         text.Append(inv, $"TCP throughput (iperf3, {options.Seconds} s per run, receiver side) and ping round trip ({options.PingCount} pings, 10 ms apart) between two network namespaces.\n");
         text.Append("Ratios: throughput as a multiple of the reference (higher is better); ping as a multiple of the reference's round trip (lower is better).\n");
-        text.Append(inv, $"Machine: {Environment.ProcessorCount} cores, 1-minute load average {Format(TapBench.LoadAverage(), "0.0")} at the end; figures vary with other load.\n\n");
+        text.Append(inv, $"Machine: {Environment.ProcessorCount} cores, 1-minute load average {Format(TapBench.LoadAverage(), "0.0")} at the end; figures vary with other load.\n");
+        foreach (var path in paths ?? [])
+        {
+            text.Append(inv, $"  {path.Name}: {path.Description}\n");
+        }
+
+        text.Append('\n');
         var header = new[] { "path", "mtu", "streams", "Gbit/s", "vs veth", "vs vde", "ping ms", "vs veth", "vs vde", "retrans" };
         var table = new List<string[]> { header };
         foreach (var r in rows.Where(r => r.TcpGbps is not null || r.PingAvgMs is not null))

@@ -46,7 +46,8 @@ public class TapBenchReportTests
     [Fact]
     public void ToTable_Ratios_AgainstVethAndVde()
     {
-        var table = TapBenchReport.ToTable(s_rows, TapBenchOptions.Quick);
+        var table = TapBenchReport.ToTable(s_rows, TapBenchOptions.Quick, [new VethTapBenchPath()]);
+        table.ShouldContain("  veth: kernel veth pair\n");
         var vde1500 = table.Split('\n').Single(l => l.StartsWith("vde ", StringComparison.Ordinal) && l.Contains(" 1500 ", StringComparison.Ordinal));
         vde1500.ShouldContain("0.05x"); // 1 / 20 Gbit/s
         vde1500.ShouldContain("10.00x"); // 0.5 / 0.05 ms
