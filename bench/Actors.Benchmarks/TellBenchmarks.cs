@@ -9,6 +9,8 @@ namespace ActorNet.Actors.Benchmarks;
 /// operation = one message; the message object is preallocated, so Allocated is what the transport costs.
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class TellBenchmarks
 {
     public const int Messages = 200_000;
@@ -78,7 +80,7 @@ public class TellBenchmarks
         _actorLatch.Wait();
     }
 
-    [Benchmark(OperationsPerInvoke = Messages, Description = "4->1 Channel")]
+    [Benchmark(Baseline = true, OperationsPerInvoke = Messages, Description = "4->1 Channel")]
     [BenchmarkCategory("N-1")]
     public void ManyToOneChannel()
     {

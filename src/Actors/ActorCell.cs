@@ -593,7 +593,8 @@ internal sealed class ActorCell : IActorContext
         }
     }
 
-    private void DeadUserMessage(Envelope envelope)
+    /// <summary>Routes a user message left in a closed mailbox to dead letters (any thread).</summary>
+    internal void DeadUserMessage(Envelope envelope)
     {
         if (envelope.Message is not PoisonPill)
         {

@@ -197,6 +197,27 @@ public sealed class ActorSystem : IAsyncDisposable, IDisposable
         return actorRef;
     }
 
+    /// <summary>
+    /// Finds a live local actor by the names of its path below the root (e.g. ["system", "cluster", "core"]);
+    /// <see cref="ActorRefs.Nobody"/> when any element does not exist. Called by remoting (any thread) to deliver an
+    /// inbound message; walks the children maps under their locks, no allocation besides the enumeration.
+    /// </summary>
+    internal IActorRef ResolveLocal(IReadOnlyList<string> elements)
+    {
+        IActorRef current = _root;
+        foreach (var name in elements)
+        {
+            if (current is not LocalActorRef local)
+            {
+                return ActorRefs.Nobody;
+            }
+
+            current = local.Cell.Child(name);
+        }
+
+        return current;
+    }
+
     internal ActorPath NewTempPath() => _tempPath / ("$" + Interlocked.Increment(ref _tempCounter).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     internal ILoggingAdapter CreateLogger(Type actorType, ActorPath path) =>

@@ -70,7 +70,7 @@ public abstract class HoconValue
 public sealed class HoconObject : HoconValue
 {
     private readonly OrderedDictionary<string, HoconValue> _fields;
-    private readonly bool _hasUnresolved;
+    private bool _hasUnresolved; // changes only in MergeInPlaceWhileParsing, before the object is shared
 
     internal HoconObject(OrderedDictionary<string, HoconValue> fields, ConfigOrigin origin)
         : base(origin)
@@ -116,6 +116,37 @@ public sealed class HoconObject : HoconValue
         _fields.TryGetValue(key, out value);
 
     internal OrderedDictionary<string, HoconValue> CopyFields() => new(_fields);
+
+    /// <summary>
+    /// Merges <paramref name="over"/> into this object in place (later keys win). Only the parser calls this, on
+    /// objects it created and has not yet handed out, so that repeated keys (a.k1 = 1, a.k2 = 2, ...) cost
+    /// O(keys) instead of copying the whole object for every line.
+    /// </summary>
+    internal void MergeInPlaceWhileParsing(HoconObject over)
+    {
+        var rescan = false;
+        foreach (var kv in over._fields)
+        {
+            HoconValue value;
+            if (_fields.TryGetValue(kv.Key, out var existing))
+            {
+                value = Values.ValueOps.MergeWhileParsing(kv.Value, existing);
+                rescan |= existing.HasUnresolved && !value.HasUnresolved;
+            }
+            else
+            {
+                value = kv.Value;
+            }
+
+            _fields[kv.Key] = value;
+            _hasUnresolved |= value.HasUnresolved;
+        }
+
+        if (rescan)
+        {
+            _hasUnresolved = _fields.Values.Any(v => v.HasUnresolved);
+        }
+    }
 }
 
 /// <summary>A HOCON array (list). Immutable.</summary>

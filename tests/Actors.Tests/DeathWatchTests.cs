@@ -76,6 +76,36 @@ public class DeathWatchTests : TestKit.TestKit
         LastSender.ShouldBe(target);
     }
 
+    [Fact]
+    public void Unwatch_AfterTerminatedQueued_TerminatedNotDelivered()
+    {
+        var target = Sys.ActorOf(Props.Create(() => new EchoActor()));
+        var watcher = Sys.ActorOf(Props.Create(() => new LateUnwatcher(target)));
+        watcher.Tell("go", TestActor);
+        watcher.Tell("unwatch", TestActor);
+        watcher.Tell("report", TestActor);
+        ExpectMsg("no-terminated");
+    }
+
+    private sealed class LateUnwatcher : ReceiveActor
+    {
+        public LateUnwatcher(IActorRef target)
+        {
+            var sawTerminated = false;
+            Receive<string>(
+                _ =>
+                {
+                    Context.Watch(target);
+                    Context.System.Stop(target);
+                    Thread.Sleep(200); // the target dies meanwhile; its Terminated is queued behind "unwatch"
+                },
+                s => s == "go");
+            Receive<string>(_ => Context.Unwatch(target), s => s == "unwatch");
+            Receive<string>(_ => Sender.Tell(sawTerminated ? "terminated" : "no-terminated", Self), s => s == "report");
+            Receive<Terminated>(_ => sawTerminated = true);
+        }
+    }
+
     private sealed class NaiveWatcher : ReceiveActor
     {
         public NaiveWatcher(IActorRef target)
@@ -83,5 +113,34 @@ public class DeathWatchTests : TestKit.TestKit
             Context.Watch(target);
             Receive<string>(_ => { });
         }
+    }
+}
+
+public class GracefulStopTests : TestKit.TestKit
+{
+    [Fact]
+    public async Task GracefulStop_Actor_CompletesTrueAfterEarlierMessages()
+    {
+        var echo = Sys.ActorOf(Props.Create(() => new EchoActor()));
+        echo.Tell("before", TestActor);
+        (await echo.GracefulStop(TimeSpan.FromSeconds(5))).ShouldBeTrue();
+        ExpectMsg("before");
+    }
+
+    [Fact]
+    public async Task GracefulStop_AlreadyDead_CompletesTrue()
+    {
+        var echo = Sys.ActorOf(Props.Create(() => new EchoActor()));
+        Watch(echo);
+        Sys.Stop(echo);
+        ExpectTerminated(echo);
+        (await echo.GracefulStop(TimeSpan.FromSeconds(5))).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task GracefulStop_IgnoredStopMessage_CompletesFalseAfterTimeout()
+    {
+        var echo = Sys.ActorOf(Props.Create(() => new EchoActor()));
+        (await echo.GracefulStop(TimeSpan.FromMilliseconds(100), "not a stop")).ShouldBeFalse();
     }
 }

@@ -57,6 +57,40 @@ public class DeliveryTests : TestKit.TestKit
     }
 
     [Fact]
+    public void Tell_WhileReceiverStops_EveryMessageProcessedOrDeadLettered()
+    {
+        const int Senders = 4;
+        const int PerSender = 10_000;
+        var processed = new Tally();
+        var dead = new Tally();
+        Sys.EventStream.Subscribe<DeadLetter>(Sys.ActorOf(Props.Create(() => new DeadCounter(dead))));
+        var receiver = Sys.ActorOf(Props.Create(() => new Counter(processed)));
+        using var go = new ManualResetEventSlim(false);
+        var threads = Enumerable.Range(0, Senders).Select(_ => new Thread(() =>
+        {
+            go.Wait();
+            for (var i = 0; i < PerSender; i++)
+            {
+                receiver.Tell(i, ActorRefs.NoSender);
+            }
+        })).ToArray();
+        foreach (var t in threads)
+        {
+            t.Start();
+        }
+
+        go.Set();
+        Thread.Sleep(1);
+        Sys.Stop(receiver);
+        foreach (var t in threads)
+        {
+            t.Join();
+        }
+
+        AwaitCondition(() => Volatile.Read(ref processed.Value) + Volatile.Read(ref dead.Value) == Senders * PerSender, TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
     public void Forward_KeepsOriginalSender()
     {
         var echo = Sys.ActorOf(Props.Create(() => new EchoActor()));
@@ -123,6 +157,11 @@ public class DeliveryTests : TestKit.TestKit
         }
     }
 
+    private sealed class Tally
+    {
+        public int Value;
+    }
+
     private sealed class ConcurrencyState
     {
         public int Overlaps;
@@ -148,6 +187,16 @@ public class DeliveryTests : TestKit.TestKit
             });
             Receive<string>(_ => Sender.Tell(_count, Self));
         }
+    }
+
+    private sealed class Counter : ReceiveActor
+    {
+        public Counter(Tally count) => Receive<int>(_ => Interlocked.Increment(ref count.Value));
+    }
+
+    private sealed class DeadCounter : ReceiveActor
+    {
+        public DeadCounter(Tally count) => Receive<DeadLetter>(d => Interlocked.Increment(ref count.Value), d => d.Message is int);
     }
 
     private sealed class Forwarder : ReceiveActor

@@ -91,6 +91,21 @@ public class EventsAndTimeoutTests : TestKit.TestKit
     }
 
     [Fact]
+    public void ReceiveTimeout_NotInfluencingMessages_DoNotResetTheClock()
+    {
+        var actor = Sys.ActorOf(Props.Create(() => new TimeoutActor(TestActor, TimeSpan.FromMilliseconds(300))));
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 8; i++)
+        {
+            actor.Tell(new Heartbeat(), ActorRefs.NoSender);
+            Thread.Sleep(50);
+        }
+
+        ExpectMsg("timeout", TimeSpan.FromSeconds(2));
+        sw.Elapsed.ShouldBeLessThan(TimeSpan.FromMilliseconds(400) + Dilated(TimeSpan.FromMilliseconds(600)));
+    }
+
+    [Fact]
     public void ActorLogger_Event_CarriesActorPath()
     {
         var actor = Sys.ActorOf(Props.Create(() => new LoggingActor()), "logger");
@@ -119,6 +134,8 @@ public class EventsAndTimeoutTests : TestKit.TestKit
             EventFilter.Warning(contains: "hello").Expect(2, () => actor.Tell(1, ActorRefs.NoSender), TimeSpan.FromMilliseconds(300)));
     }
 
+    private sealed record Heartbeat : INotInfluenceReceiveTimeout;
+
     private abstract record Animal(string Name);
 
     private sealed record Dog(string Name) : Animal(Name);
@@ -131,6 +148,7 @@ public class EventsAndTimeoutTests : TestKit.TestKit
             Receive<ReceiveTimeout>(_ => report.Tell("timeout", Self));
             Receive<string>(_ => Context.SetReceiveTimeout(null), s => s == "clear");
             Receive<string>(_ => { });
+            Receive<Heartbeat>(_ => { });
         }
     }
 

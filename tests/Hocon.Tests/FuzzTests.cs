@@ -125,6 +125,30 @@ public class FuzzTests
     }
 
     [Fact]
+    public void LargeInputs_FinishWithinTheBound()
+    {
+        var keys = new StringBuilder();
+        var appends = new StringBuilder();
+        var chain = new StringBuilder();
+        for (var i = 0; i < 50_000; i++)
+        {
+            keys.Append("a.b.k").Append(i).Append(" = ").Append(i).Append('\n');
+        }
+
+        for (var i = 0; i < 5_000; i++)
+        {
+            appends.Append("list += ").Append(i).Append('\n');
+            chain.Append("v").Append(i).Append(" = ${v").Append(i + 1).Append("}\n");
+        }
+
+        Check(keys.ToString(), ConfigSyntax.Conf, "50k path keys");
+        Check(appends.ToString(), ConfigSyntax.Conf, "5k appends");
+        Check(chain.ToString(), ConfigSyntax.Conf, "5k chained substitutions");
+        Check(new string('[', 200_000), ConfigSyntax.Conf, "200k brackets");
+        ConfigurationFactory.ParseString(keys.ToString()).GetInt("a.b.k49999").ShouldBe(49999);
+    }
+
+    [Fact]
     public void RenderedKeysAndValues_RoundTripThroughParser()
     {
         var property = Prop.ForAll<string, string>((key, value) =>

@@ -309,6 +309,12 @@ public sealed record RemotingSettings(
     TimeSpan MinBackoff,
     TimeSpan MaxBackoff)
 {
+    /// <summary>Messages queued towards one peer before further ones are dropped and logged (<c>send-queue-size</c>).</summary>
+    public int SendQueueSize { get; init; } = 500_000;
+
+    /// <summary>An idle outbound connection sends a keep-alive frame this often (<c>keep-alive-interval</c>).</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Reads <c>actornet.node.remoting</c>, recording problems in <paramref name="r"/>.</summary>
     public static RemotingSettings Read(SettingsReader r)
     {
@@ -319,7 +325,11 @@ public sealed record RemotingSettings(
             r.Bytes(P + "maximum-frame-size", 1024, 64L * 1024 * 1024),
             r.Duration(P + "handshake-timeout", TimeSpan.FromMilliseconds(1)),
             r.Duration(P + "min-backoff", TimeSpan.FromMilliseconds(1)),
-            r.Duration(P + "max-backoff", TimeSpan.FromMilliseconds(1)));
+            r.Duration(P + "max-backoff", TimeSpan.FromMilliseconds(1)))
+        {
+            SendQueueSize = r.Int(P + "send-queue-size", 1, 100_000_000, "messages queued per peer"),
+            KeepAliveInterval = r.Duration(P + "keep-alive-interval", TimeSpan.FromMilliseconds(1)),
+        };
         if (settings.MaxBackoff < settings.MinBackoff)
         {
             r.Problem(P + "max-backoff", $"{P}max-backoff ({SettingsReader.Format(settings.MaxBackoff)}) is below {P}min-backoff ({SettingsReader.Format(settings.MinBackoff)}); raise max-backoff or lower min-backoff");

@@ -93,6 +93,18 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         }
 
         _queue.Enqueue(envelope);
+        if (IsClosed)
+        {
+            // The actor terminated between the check above and the enqueue: its final drain may have missed
+            // this message, so hand whatever is left to dead letters here (the queue is safe for this).
+            while (_queue.TryDequeue(out var late))
+            {
+                Cell.DeadUserMessage(late);
+            }
+
+            return true;
+        }
+
         RegisterForExecution(hasMessageHint: true, hasSystemMessageHint: false);
         return true;
     }

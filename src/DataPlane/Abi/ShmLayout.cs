@@ -53,6 +53,12 @@ public static class ShmLayout
     /// <summary>Largest frame slot payload (the network MTU) a frame ring accepts.</summary>
     public const int MaxMtu = 65536;
 
+    /// <summary>
+    /// Largest slot payload of a frame ring: the largest MTU plus room for the link header that precedes the IP
+    /// packet in a slot (14-byte shared-memory MAC header, optional virtio-net header), rounded to 64 bytes.
+    /// </summary>
+    public const int MaxSlotPayloadSize = MaxMtu + 64;
+
     /// <summary>Smallest slot count of any ring (a power of two).</summary>
     public const int MinSlotCount = 2;
 

@@ -129,8 +129,8 @@ public static class RingBenchmark
         }
 
         sb.AppendLine("rings/sockets: sender copies each frame in, receiver copies it out; zero-copy: copied once into the pool, read in place by pointer.");
-        sb.AppendLine("frame slots are at least the 1490-byte minimum MTU; broadcast frames/s is the writer's rate, 'lost' sums what the 3 readers were lapped by; broadcast RTT is not measured.");
-        sb.AppendLine("idle cpu: the receiver's CPU use while waiting 300 ms with nothing to read (polling spins, interrupt sleeps on the futex).");
+        sb.AppendLine("frame slots are at least the 1490-byte minimum MTU; broadcast frames/s is the writer's rate, 'lost' sums what the 3 readers were lapped by; broadcast RTT: broadcast out, reader 0 echoes on an SPSC ring.");
+        sb.AppendLine("idle cpu: the receiver's CPU use while waiting 200 ms with nothing to read (polling spins, interrupt sleeps on the futex).");
         output.Write(sb.ToString());
     }
 
@@ -144,14 +144,14 @@ public static class RingBenchmark
 
     private static RingBenchmarkRow RunOne(string transport, int size, RingBenchmarkOptions o, List<PeerProcess> peers, string dir)
     {
-        var phase = TimeSpan.FromMilliseconds(o.Quick ? 250 : 1500);
+        var phase = TimeSpan.FromMilliseconds(o.Quick ? 200 : 1500);
         int pings = o.Quick ? 2000 : 20000;
         return transport switch
         {
             "spsc-polling" => Spsc(NotificationMode.Polling, size, phase, pings, peers[0], dir, transport),
             "spsc-interrupt" => Spsc(NotificationMode.Interrupt, size, phase, pings / 2, peers[0], dir, transport),
             "zero-copy" => ZeroCopyRow(size, phase, pings, peers[0], dir),
-            "broadcast-1w3r" => Broadcast(size, phase, peers, dir),
+            "broadcast-1w3r" => Broadcast(size, phase, pings / 2, peers, dir),
             "unix-seqpacket" => Sockets(false, size, phase, pings, peers[0], transport),
             "tcp-loopback" => Sockets(true, size, phase, pings, peers[0], transport),
             _ => throw new ArgumentException("unknown transport " + transport),
@@ -225,10 +225,10 @@ public static class RingBenchmark
         long childCpu1 = peer.ExpectLong("ping", 1);
         double cpuMs = TicksToMs(BenchFrames.CpuTicks() - cpu0 + childCpu1 - childCpu0);
 
-        // Idle cost: the peer waits 300 ms with nothing to read.
-        peer.Send("idle 300");
+        // Idle cost: the peer waits 200 ms with nothing to read.
+        peer.Send("idle 200");
         long idleTicks = peer.ExpectLong("idle", 1);
-        double idlePct = TicksToMs(idleTicks) / 300.0 * 100.0;
+        double idlePct = TicksToMs(idleTicks) / 200.0 * 100.0;
 
         long frames = long.Parse(t[1], s_inv);
         return new RingBenchmarkRow(name, size, frames / seconds, frames * (double)size / seconds, hist.Percentile(50), hist.Percentile(99),
@@ -300,9 +300,9 @@ public static class RingBenchmark
 
             tx.Publish();
             sink.Got = false;
-            while (!sink.Got)
+            while (rx.Drain(ref sink, 1) == 0)
             {
-                rx.Drain(ref sink, 1);
+                rx.DescriptorRing.WaitForFrames(NotificationMode.Polling, TimeSpan.FromSeconds(5));
             }
 
             long t1 = Stopwatch.GetTimestamp();
@@ -326,16 +326,17 @@ public static class RingBenchmark
             cpuMs, frames, 0, long.Parse(t[2], s_inv) + (long)seq - frames, null);
     }
 
-    private static RingBenchmarkRow Broadcast(int size, TimeSpan phase, List<PeerProcess> peers, string dir)
+    private static RingBenchmarkRow Broadcast(int size, TimeSpan phase, int pings, List<PeerProcess> peers, string dir)
     {
         int payload = BenchFrames.SlotPayload(size);
         int slots = BenchFrames.SlotCount(payload);
-        using var own = SharedSegment.Create(Path.Combine(dir, "node-1"), 1, 1, new SegmentLayout().AddBroadcastRing(slots, payload));
+        using var own = SharedSegment.Create(Path.Combine(dir, "node-1"), 1, 1, new SegmentLayout().AddBroadcastRing(slots, payload).AddSpscRing(2, 64, payload));
         var writer = new BroadcastWriter(own);
+        var echoes = new SpscReceiver(own, 2);
         long childCpu0 = 0;
-        foreach (var p in peers)
+        for (int i = 0; i < peers.Count; i++)
         {
-            p.Send($"bcast {dir} {size}");
+            peers[i].Send($"bcast {dir} {size} {i}");
         }
 
         foreach (var p in peers)
@@ -378,12 +379,54 @@ public static class RingBenchmark
 
             errors += long.Parse(t[2], s_inv);
             lost += long.Parse(t[3], s_inv);
-            childCpu1 += long.Parse(t[4], s_inv);
+        }
+
+        // Ping-pong: broadcast a frame, reader 0 echoes it back on an SPSC ring; the others just read it.
+        var hist = new LatencyHistogram();
+        var sink = new CheckingSink(payload);
+        int warm = pings / 10;
+        for (int i = 0; i < pings + warm; i++)
+        {
+            BenchFrames.Stamp(frame, (ulong)i);
+            long t0 = Stopwatch.GetTimestamp();
+            writer.TryWrite(frame, SlotFlags.None, TimeSpan.FromSeconds(1));
+            var until = Stopwatch.GetTimestamp() + (5 * Stopwatch.Frequency);
+            while (echoes.Drain(ref sink, 1) == 0)
+            {
+                if (Stopwatch.GetTimestamp() > until)
+                {
+                    throw new TimeoutException($"broadcast echo {i} did not come back within 5 s");
+                }
+            }
+
+            long t1 = Stopwatch.GetTimestamp();
+            if (i >= warm)
+            {
+                hist.Record(TicksToNs(t1 - t0));
+            }
+        }
+
+        BenchFrames.Stamp(frame, BenchFrames.Marker - 1);
+        foreach (var p in peers)
+        {
+            string[]? t = null;
+            var until = Stopwatch.StartNew();
+            while (t is null)
+            {
+                writer.TryWrite(frame, SlotFlags.Control, TimeSpan.FromSeconds(1));
+                t = p.TryExpect("ping", TimeSpan.FromMilliseconds(2));
+                if (until.Elapsed > TimeSpan.FromSeconds(30))
+                {
+                    throw new TimeoutException("broadcast reader did not finish the ping phase");
+                }
+            }
+
+            childCpu1 += long.Parse(t[1], s_inv);
         }
 
         double cpuMs = TicksToMs(BenchFrames.CpuTicks() - cpu0 + childCpu1 - childCpu0);
         long frames = (long)seq;
-        return new RingBenchmarkRow("broadcast-1w3r", size, frames / seconds, frames * (double)size / seconds, null, null, cpuMs, frames, lost, errors, null);
+        return new RingBenchmarkRow("broadcast-1w3r", size, frames / seconds, frames * (double)size / seconds, hist.Percentile(50), hist.Percentile(99), cpuMs, frames, lost, errors, null);
     }
 
     private static RingBenchmarkRow Sockets(bool tcp, int size, TimeSpan phase, int pings, PeerProcess peer, string name)

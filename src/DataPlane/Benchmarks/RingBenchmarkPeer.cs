@@ -42,7 +42,7 @@ public static class RingBenchmarkPeer
                     ZeroCopyPeer(Enum.Parse<NotificationMode>(a[1]), a[2], int.Parse(a[3], s_inv), output);
                     break;
                 case "bcast":
-                    Broadcast(a[1], int.Parse(a[2], s_inv), output);
+                    Broadcast(a[1], int.Parse(a[2], s_inv), int.Parse(a[3], s_inv), output);
                     break;
                 case "unix":
                     {
@@ -87,7 +87,7 @@ public static class RingBenchmarkPeer
 
         while (!sink.SawMarker)
         {
-            if (rx.Drain(ref sink, 64) == 0)
+            if (rx.Drain(ref sink, 256) == 0)
             {
                 rx.WaitForFrames(mode, TimeSpan.FromSeconds(1));
             }
@@ -176,7 +176,7 @@ public static class RingBenchmarkPeer
         Say(output, "ready " + BenchFrames.CpuTicks().ToString(s_inv));
         while (!sink.SawMarker)
         {
-            if (rx.Drain(ref sink, 64) == 0)
+            if (rx.Drain(ref sink, 256) == 0)
             {
                 rx.DescriptorRing.WaitForFrames(mode, TimeSpan.FromSeconds(1));
             }
@@ -209,10 +209,11 @@ public static class RingBenchmarkPeer
         Say(output, "ping " + BenchFrames.CpuTicks().ToString(s_inv));
     }
 
-    private static void Broadcast(string dir, int size, TextWriter output)
+    private static void Broadcast(string dir, int size, int readerIndex, TextWriter output)
     {
         using var owner = SharedSegment.Open(Path.Combine(dir, "node-1"), 1);
         var reader = new BroadcastReader(owner);
+        var echo = readerIndex == 0 ? new SpscSender(owner, 2, NotificationMode.Polling) : null;
         var buf = new byte[reader.MaxFrameLength];
         Say(output, "ready " + BenchFrames.CpuTicks().ToString(s_inv));
         long frames = 0;
@@ -250,6 +251,43 @@ public static class RingBenchmarkPeer
         }
 
         Say(output, $"tput {frames} {errors} {reader.Lost} {BenchFrames.CpuTicks()}");
+
+        // Ping phase: reader 0 echoes every frame back on an SPSC ring; leftover phase-1 markers are skipped.
+        while (true)
+        {
+            if (!reader.TryRead(buf, out int len, out _))
+            {
+                if (++idle > 256)
+                {
+                    Thread.Yield(); // four spinning processes share two cores: let the one with work run
+                    idle = 0;
+                }
+
+                Thread.SpinWait(1);
+                continue;
+            }
+
+            ulong seq = BenchFrames.SequenceOf(buf.AsSpan(0, len));
+            if (seq == BenchFrames.Marker)
+            {
+                continue;
+            }
+
+            if (seq == BenchFrames.Marker - 1)
+            {
+                break;
+            }
+
+            if (echo is not null)
+            {
+                while (echo.Send(buf.AsSpan(0, len)) == SendResult.Full)
+                {
+                    Thread.SpinWait(1);
+                }
+            }
+        }
+
+        Say(output, "ping " + BenchFrames.CpuTicks().ToString(s_inv));
     }
 
     private static void SocketPeer(Socket s, int size, bool exact, TextWriter output)

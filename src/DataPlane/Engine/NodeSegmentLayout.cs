@@ -15,7 +15,7 @@ public static class NodeSegmentLayout
     public const int FrameOverhead = 18;
 
     /// <summary>Slot payload for an IP MTU: the frame with its Ethernet header, within the ABI's slot limits.</summary>
-    public static int SlotSizeForMtu(int mtu) => Math.Clamp(mtu + FrameOverhead, ShmLayout.MinMtu, ShmLayout.MaxMtu);
+    public static int SlotSizeForMtu(int mtu) => Math.Clamp(mtu + FrameOverhead, ShmLayout.MinMtu, ShmLayout.MaxSlotPayloadSize);
 
     /// <summary>
     /// Builds the layout for <paramref name="localNodeId"/>. <paramref name="peers"/> are the other nodes' ids (the

@@ -287,6 +287,11 @@ internal sealed unsafe class BroadcastReader
                 break;
             }
 
+            if (Volatile.Read(ref h->Sequence) == want)
+            {
+                continue; // the writer completed slot c between our two loads: read it now
+            }
+
             if (w - c <= _g.SlotCount)
             {
                 _lost++;

@@ -57,7 +57,7 @@ internal readonly unsafe struct RingGeometry
         }
 
         bool descriptorRing = kind is RegionKind.Descriptor or RegionKind.Return;
-        if (descriptorRing ? payload != ShmLayout.DescriptorSize : payload is < ShmLayout.MinMtu or > ShmLayout.MaxMtu)
+        if (descriptorRing ? payload != ShmLayout.DescriptorSize : payload is < ShmLayout.MinMtu or > ShmLayout.MaxSlotPayloadSize)
         {
             throw new SegmentFormatException($"{what}: slot payload size {payload} is outside the allowed range for {kind}.");
         }

@@ -23,7 +23,7 @@ public sealed class SegmentLayout
     /// <summary>The regions in table order.</summary>
     public IReadOnlyList<RegionSpec> Regions => _regions;
 
-    /// <summary>Adds the receive ring that <paramref name="senderNodeId"/> writes into (payload = the network MTU).</summary>
+    /// <summary>Adds the receive ring that <paramref name="senderNodeId"/> writes into; <paramref name="mtu"/> is the slot payload: the network MTU plus the link header the frames carry.</summary>
     public SegmentLayout AddSpscRing(ushort senderNodeId, int slotCount, int mtu)
     {
         CheckMtu(mtu);
@@ -88,9 +88,9 @@ public sealed class SegmentLayout
 
     private static void CheckMtu(int mtu)
     {
-        if (mtu < ShmLayout.MinMtu || mtu > ShmLayout.MaxMtu)
+        if (mtu < ShmLayout.MinMtu || mtu > ShmLayout.MaxSlotPayloadSize)
         {
-            throw new ArgumentOutOfRangeException(nameof(mtu), mtu, $"the slot size (MTU) must be {ShmLayout.MinMtu}..{ShmLayout.MaxMtu} bytes");
+            throw new ArgumentOutOfRangeException(nameof(mtu), mtu, $"the slot payload (the network MTU, plus its link header) must be {ShmLayout.MinMtu}..{ShmLayout.MaxSlotPayloadSize} bytes");
         }
     }
 

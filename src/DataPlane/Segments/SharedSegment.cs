@@ -62,9 +62,10 @@ public sealed unsafe class SharedSegment : IDisposable
     /// <summary>
     /// Creates the owner's segment. A leftover file at <paramref name="path"/> is reclaimed (removed) when
     /// <see cref="Inspect"/> says it is reclaimable (unreadable, owner dead, closed, or another incarnation with a
-    /// stale heartbeat); a live owner makes this throw <see cref="IOException"/>.
+    /// stale heartbeat); a live owner makes this throw <see cref="IOException"/>. <paramref name="staleHeartbeat"/>
+    /// (default 5 s) is how old a live-looking owner's heartbeat may be before its segment counts as abandoned.
     /// </summary>
-    public static SharedSegment Create(string path, ushort nodeId, ulong incarnation, SegmentLayout layout)
+    public static SharedSegment Create(string path, ushort nodeId, ulong incarnation, SegmentLayout layout, TimeSpan? staleHeartbeat = null)
     {
         if (nodeId is 0 or 0xFFFF)
         {
@@ -73,7 +74,7 @@ public sealed unsafe class SharedSegment : IDisposable
 
         if (File.Exists(path))
         {
-            var inspection = Inspect(path, TimeSpan.FromSeconds(5));
+            var inspection = Inspect(path, staleHeartbeat ?? TimeSpan.FromSeconds(5));
             if (!inspection.Reclaimable)
             {
                 throw new IOException($"{path}: segment is in use by node {inspection.Liveness?.NodeId} pid {inspection.Liveness?.OwnerPid} (incarnation {inspection.Liveness?.Incarnation}); refusing to replace it.");
@@ -336,6 +337,18 @@ public sealed unsafe class SharedSegment : IDisposable
         {
             Volatile.Write(ref Header->State, (uint)SegmentState.Closed);
         }
+    }
+
+    /// <summary>
+    /// Marks a ring of this segment down (or up again): its sender sees <c>SendResult.Down</c> and stops writing.
+    /// Called by the control plane when the peer at the other end leaves or dies. Release store.
+    /// </summary>
+    public void SetRingDown(RegionKind kind, ushort peerNodeId, bool down, ulong tag = 0)
+    {
+        var (ring, _) = FindRegion(kind, peerNodeId, tag);
+        ref uint flags = ref ((RingControlBlock*)ring)->Flags;
+        uint current = Volatile.Read(ref flags);
+        Volatile.Write(ref flags, down ? current | (uint)RingFlags.Down : current & ~(uint)RingFlags.Down);
     }
 
     /// <summary>Reads the owner's liveness: process check plus heartbeat age (untrusted values, only compared).</summary>

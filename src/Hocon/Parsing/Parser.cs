@@ -249,6 +249,12 @@ internal sealed class Parser
             }
             else if (sep.Type == TokenType.PlusEquals)
             {
+                if (_arrayDepth > 0)
+                {
+                    // The appended-to path of an object inside a list has no address; the reference rejects it too.
+                    throw Err(sep, "expected '=' or ':' inside an object in a list but found '+=' (+= cannot refer to an earlier value there)");
+                }
+
                 Next();
                 SkipWsNl();
                 var v = Value();
@@ -279,7 +285,7 @@ internal sealed class Parser
                 throw Err(keyStart, $"expected each key once in a JSON object but found \"{key}\" again (first at line {existing.Origin.Line})");
             }
 
-            fields[key] = ValueOps.Merge(wrapped, existing);
+            fields[key] = ValueOps.MergeWhileParsing(wrapped, existing);
         }
         else
         {
@@ -599,7 +605,7 @@ internal sealed class Parser
         obj = (HoconObject)ValueOps.Relativize(obj, _prefix.ToArray());
         foreach (var kv in obj.Fields)
         {
-            fields[kv.Key] = fields.TryGetValue(kv.Key, out var existing) ? ValueOps.Merge(kv.Value, existing) : kv.Value;
+            fields[kv.Key] = fields.TryGetValue(kv.Key, out var existing) ? ValueOps.MergeWhileParsing(kv.Value, existing) : kv.Value;
         }
     }
 }

@@ -154,9 +154,9 @@ internal sealed class Resolver
             }
         }
 
-        if (!parts.Any(p => p is not HoconString { IsWhitespace: true }))
+        if (parts.Count == 0)
         {
-            // Every non-whitespace piece was an undefined optional substitution: the value is undefined.
+            // Every piece was an undefined optional substitution: the value is undefined (the field disappears).
             return null;
         }
 

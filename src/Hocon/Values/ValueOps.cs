@@ -21,7 +21,7 @@ internal static class ValueOps
 
             if (IsUnresolvedNode(under))
             {
-                return new HoconDelayedMerge([o, .. Layers(under)], o.Origin);
+                return Delayed([o, .. Layers(under)], o.Origin);
             }
 
             return o;
@@ -29,10 +29,40 @@ internal static class ValueOps
 
         if (IsUnresolvedNode(over))
         {
-            return new HoconDelayedMerge([.. Layers(over), .. Layers(under)], over.Origin);
+            return Delayed([.. Layers(over), .. Layers(under)], over.Origin);
         }
 
         return over;
+    }
+
+    /// <summary>Maximum number of layers one path may stack up with unresolved assignments.</summary>
+    public const int MaxLayers = 1000;
+
+    /// <summary>
+    /// Merge used by the parser: objects the parser created are merged in place (see
+    /// <see cref="HoconObject.MergeInPlaceWhileParsing"/>); everything else as <see cref="Merge"/>.
+    /// </summary>
+    public static HoconValue MergeWhileParsing(HoconValue over, HoconValue under)
+    {
+        ConfigurationFactory.EnsureStack();
+        if (over is HoconObject o && under is HoconObject u && !ReferenceEquals(u, HoconObject.Empty))
+        {
+            u.MergeInPlaceWhileParsing(o);
+            return u;
+        }
+
+        return Merge(over, under);
+    }
+
+    private static HoconDelayedMerge Delayed(HoconValue[] layers, ConfigOrigin origin)
+    {
+        if (layers.Length > MaxLayers)
+        {
+            throw HoconException.AtOrigin(origin, null,
+                $"expected at most {MaxLayers} stacked assignments with substitutions to one path but found more");
+        }
+
+        return new HoconDelayedMerge(layers, origin);
     }
 
     public static bool IsUnresolvedNode(HoconValue v) => v is HoconSubstitution or HoconConcatenation or HoconDelayedMerge;

@@ -12,7 +12,7 @@ internal static class BenchCommand
     private static readonly Func<CliContext, Command>[] s_benchmarks =
     [
         RingsBenchCommand.Create,
-        ClusterPlaceholder,
+        BenchClusterCommand.Create,
         BenchTapCommand.Create,
     ];
 
@@ -25,14 +25,6 @@ internal static class BenchCommand
             command.Subcommands.Add(create(context));
         }
 
-        return command;
-    }
-
-    private static Command ClusterPlaceholder(CliContext context)
-    {
-        var command = new Command("cluster", "Crash-to-removed, join-to-up, convergence and remoting throughput with real node processes.");
-        command.Options.Add(new Option<bool>("--json") { Description = "Print one JSON document." });
-        command.SetAction(_ => NotAvailable.Report(context, "bench cluster", "the cluster issue (issue 5)"));
         return command;
     }
 }

@@ -83,7 +83,7 @@ internal static class UpCommand
 
         if (detach)
         {
-            context.Out.WriteLine($"cluster '{plan.Cluster}' is running. Try: actornet exec {plan.Nodes[0].Id} -- ping {plan.Nodes[^1].DataAddress}   Stop it with: actornet down{(file is null ? string.Empty : " --config " + file)}");
+            context.Out.WriteLine($"cluster '{plan.Cluster}' is running. Try: actornet exec {plan.Nodes[0].Id} -- ping {plan.Nodes[^1].DataAddress}   Stop it with: actornet down{(file is null ? string.Empty : " --config " + file)}{string.Concat(defines.Select(d => " -D " + d))}");
             return ExitCodes.Ok;
         }
 

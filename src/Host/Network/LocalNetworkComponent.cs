@@ -63,6 +63,18 @@ public sealed record LocalNetworkOptions(
     /// <summary>Path of the status file this node rewrites twice a second (read by <c>actornet up</c>'s live view).</summary>
     public string StatusPath => StatusFile.PathFor(ShmRoot, Cluster, NodeId);
 
+    /// <summary>
+    /// Payload bytes of each ring slot: the frame (MTU + 18), or, when <see cref="Offloads"/> is on and the MTU is
+    /// at least <see cref="OffloadMinimumMtu"/>, a whole GSO super-frame plus its 10-byte offload prefix.
+    /// </summary>
+    public int SlotSize => UsesOffloads ? TapAdapterOptions.MaxSuperFrameSize + FrameOffload.Size : NodeSegmentLayout.SlotSizeForMtu(Mtu);
+
+    /// <summary>Whether the adapter uses IFF_VNET_HDR (TSO/GSO): requested, and the MTU is large enough to justify 64 KiB slots.</summary>
+    public bool UsesOffloads => Offloads && Mtu >= OffloadMinimumMtu;
+
+    /// <summary>Smallest MTU for which offloads are used (below it, 64 KiB slots would waste most of each slot).</summary>
+    public const int OffloadMinimumMtu = 16000;
+
     /// <summary>Multicast MACs of <see cref="MulticastGroups"/> (01:00:5e + the low 23 bits of the group).</summary>
     public IReadOnlyList<MacAddress> GroupMacs => MulticastGroups.Select(MulticastMac).ToArray();
 
@@ -149,14 +161,18 @@ public sealed class LocalNetworkComponent : IDisposable
     private readonly SharedSegment _segment;
     private readonly FrameAdapter _adapter;
     private readonly FrameForwarder _forwarder;
-    private readonly Timer _heartbeat;
+    private readonly Timer? _heartbeat;
     private readonly Timer _status;
+    private readonly bool _ownsSegment;
+    private readonly Func<ulong, string>? _memberStatus;
     private readonly ActorSystem _system;
     private readonly DateTime _started = DateTime.UtcNow;
     private int _disposed;
 
-    private LocalNetworkComponent(LocalNetworkOptions options, ILogger logger, SharedSegment segment, FrameAdapter adapter, FrameForwarder forwarder, LocalNetworkEngine engine, ActorSystem system)
+    private LocalNetworkComponent(LocalNetworkOptions options, ILogger logger, SharedSegment segment, bool ownsSegment, FrameAdapter adapter, FrameForwarder forwarder, LocalNetworkEngine engine, ActorSystem system, IPeerDirectory? directory, Func<ulong, string>? memberStatus)
     {
+        _ownsSegment = ownsSegment;
+        _memberStatus = memberStatus;
         _options = options;
         _logger = logger;
         _segment = segment;
@@ -164,9 +180,9 @@ public sealed class LocalNetworkComponent : IDisposable
         _forwarder = forwarder;
         Engine = engine;
         _system = system;
-        _heartbeat = new Timer(_ => Beat(), null, TimeSpan.Zero, options.HeartbeatInterval);
+        _heartbeat = ownsSegment ? new Timer(_ => Beat(), null, TimeSpan.Zero, options.HeartbeatInterval) : null;
         var initial = RingAllocationState.Initial(options.NodeId, options.Peers);
-        var directory = new SegmentDirectory(options.ShmRoot, options.Cluster, options.Peers, options.HeartbeatTimeout);
+        directory ??= new SegmentDirectory(options.ShmRoot, options.Cluster, options.Peers, options.HeartbeatTimeout);
         Allocator = system.ActorOf(
             Props.Create(() => new RingAllocationActor(engine, forwarder, directory, initial, options.GroupMacs, options.ScanInterval, logger)),
             $"ring-allocation-{options.NodeId}");
@@ -210,9 +226,8 @@ public sealed class LocalNetworkComponent : IDisposable
             LocalNetworkLog.SegmentReclaimed(logger, path, inspection.Reason);
         }
 
-        int slot = NodeSegmentLayout.SlotSizeForMtu(options.Mtu);
-        bool offloads = options.Offloads && TapAdapterOptions.OffloadsFit(slot);
-        var layout = NodeSegmentLayout.Build(options.NodeId, options.Peers, options.RingDepth, slot, options.GroupMacs);
+        bool offloads = options.UsesOffloads;
+        var layout = NodeSegmentLayout.Build(options.NodeId, options.Peers, options.RingDepth, options.SlotSize, options.GroupMacs);
         var incarnation = (ulong)DateTime.UtcNow.Ticks ^ ((ulong)Environment.ProcessId << 48);
         SharedSegment segment;
         try
@@ -232,10 +247,10 @@ public sealed class LocalNetworkComponent : IDisposable
             LocalNetworkLog.SegmentCreated(logger, path, options.NodeId, incarnation, segment.Size, string.Join(",", options.Peers));
             adapter = (adapterFactory ?? (o => OpenTap(o, offloads)))(options);
             LocalNetworkLog.AdapterUp(logger, adapter.Name, adapter.MacAddress.ToString(), options.Address?.ToString() ?? "none", options.Mtu, adapter.SupportsOffload);
-            var forwarder = new FrameForwarder(ForwardingSnapshot.Empty(NetworkKind.Local, options.NodeId), new LearningTable(1024, 300_000));
+            var forwarder = new FrameForwarder(RingAllocationState.Initial(options.NodeId, options.Peers).ToSnapshot(NetworkKind.Local, options.GroupMacs), new LearningTable(1024, 300_000));
             engine = new LocalNetworkEngine(segment, adapter, forwarder, options.Engine, options.Peers);
             engine.Start();
-            return new LocalNetworkComponent(options, logger, segment, adapter, forwarder, engine, system);
+            return new LocalNetworkComponent(options, logger, segment, ownsSegment: true, adapter, forwarder, engine, system, directory: null, memberStatus: null);
         }
         catch
         {
@@ -243,6 +258,40 @@ public sealed class LocalNetworkComponent : IDisposable
             adapter?.Dispose();
             segment.Dispose();
             SharedSegment.Remove(path);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts the component on a segment someone else created and keeps alive (the node daemon, which laid it out
+    /// with <see cref="NodeSegmentLayout"/> for <see cref="LocalNetworkOptions.Peers"/> and bumps its heartbeat).
+    /// <paramref name="directory"/> says which peers are up (default: same-host segment liveness). The segment is
+    /// not disposed by <see cref="Dispose"/>. <paramref name="memberStatus"/> maps an incarnation to its cluster member
+    /// status for the status file (any thread; empty string when unknown).
+    /// </summary>
+    public static LocalNetworkComponent StartOnSegment(LocalNetworkOptions options, SharedSegment segment, ActorSystem system, ILoggerFactory loggerFactory, IPeerDirectory? directory = null, Func<LocalNetworkOptions, FrameAdapter>? adapterFactory = null, Func<ulong, string>? memberStatus = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(segment);
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var logger = loggerFactory.CreateLogger("ActorNet.LocalNetwork");
+        bool offloads = options.UsesOffloads;
+        FrameAdapter? adapter = null;
+        LocalNetworkEngine? engine = null;
+        try
+        {
+            adapter = (adapterFactory ?? (o => OpenTap(o, offloads)))(options);
+            LocalNetworkLog.AdapterUp(logger, adapter.Name, adapter.MacAddress.ToString(), options.Address?.ToString() ?? "none", options.Mtu, adapter.SupportsOffload);
+            var forwarder = new FrameForwarder(RingAllocationState.Initial(options.NodeId, options.Peers).ToSnapshot(NetworkKind.Local, options.GroupMacs), new LearningTable(1024, 300_000));
+            engine = new LocalNetworkEngine(segment, adapter, forwarder, options.Engine, options.Peers);
+            engine.Start();
+            return new LocalNetworkComponent(options, logger, segment, ownsSegment: false, adapter, forwarder, engine, system, directory, memberStatus);
+        }
+        catch
+        {
+            engine?.Dispose();
+            adapter?.Dispose();
             throw;
         }
     }
@@ -280,7 +329,8 @@ public sealed class LocalNetworkComponent : IDisposable
             l.Counters.RxFrames,
             l.Counters.RxBytes,
             l.Counters.RxDropStale,
-            l.Counters.RxDropMalformed)).ToArray();
+            l.Counters.RxDropMalformed,
+            l.PeerIncarnation != 0 ? _memberStatus?.Invoke(l.PeerIncarnation) ?? string.Empty : string.Empty)).ToArray();
         return new NodeNetworkStatus(
             _options.NodeId,
             _options.NodeName,
@@ -293,7 +343,8 @@ public sealed class LocalNetworkComponent : IDisposable
             links,
             new CastStatusRow(c.TxFrames, c.TxBytes, c.TxDropFull),
             new AdapterStatusRow(a.FramesRead, a.BytesRead, a.FramesWritten, a.BytesWritten, a.Runts, a.Oversize, a.Garbled, a.WriteDrops),
-            new ForwardingStatusRow(f.Unicast + f.UnicastLearnt, f.Broadcast, f.MulticastRing + f.MulticastFlooded, f.UnknownUnicastFlooded, f.DroppedRingDown, f.DroppedRunt + f.DroppedBadSource, f.DroppedToSelf, f.DroppedNoBroadcastRing));
+            new ForwardingStatusRow(f.Unicast + f.UnicastLearnt, f.Broadcast, f.MulticastRing + f.MulticastFlooded, f.UnknownUnicastFlooded, f.DroppedRingDown, f.DroppedRunt + f.DroppedBadSource, f.DroppedToSelf, f.DroppedNoBroadcastRing),
+            _memberStatus?.Invoke(_segment.Incarnation) ?? string.Empty);
     }
 
     /// <summary>Stops the actor, the pollers, the adapter and the timers; closes and removes the segment and status file.</summary>
@@ -308,16 +359,20 @@ public sealed class LocalNetworkComponent : IDisposable
         _system.Stop(Allocator);
         Engine.Dispose();
         _adapter.Dispose();
-        _heartbeat.Dispose();
-        _segment.Dispose();
-        SharedSegment.Remove(_options.SegmentPath);
+        _heartbeat?.Dispose();
+        if (_ownsSegment)
+        {
+            _segment.Dispose();
+            SharedSegment.Remove(_options.SegmentPath);
+        }
+
         StatusFile.Remove(_options.StatusPath);
         LocalNetworkLog.Stopped(_logger, _options.NodeId);
     }
 
     private void Beat()
     {
-        if (Volatile.Read(ref _disposed) == 0)
+        if (Volatile.Read(ref _disposed) == 0 && _ownsSegment)
         {
             try
             {

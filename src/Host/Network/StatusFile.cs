@@ -15,7 +15,8 @@ namespace ActorNet.Host.Network;
 /// <param name="RxBytes">Bytes received.</param>
 /// <param name="RxDropStale">Lost: cast-ring reader lapped.</param>
 /// <param name="RxDropMalformed">Refused: malformed slots.</param>
-public sealed record LinkStatusRow(int Peer, string State, ulong PeerIncarnation, long TxFrames, long TxBytes, long TxDropFull, long TxDropDown, long RxFrames, long RxBytes, long RxDropStale, long RxDropMalformed);
+/// <param name="Member">The peer's cluster member status as this node sees it (empty: not a member, or no cluster).</param>
+public sealed record LinkStatusRow(int Peer, string State, ulong PeerIncarnation, long TxFrames, long TxBytes, long TxDropFull, long TxDropDown, long RxFrames, long RxBytes, long RxDropStale, long RxDropMalformed, string Member = "");
 
 /// <summary>This node's own broadcast/multicast rings (transmit side).</summary>
 /// <param name="TxFrames">Frames written.</param>
@@ -58,6 +59,7 @@ public sealed record ForwardingStatusRow(long Unicast, long Broadcast, long Mult
 /// <param name="Cast">Own cast rings.</param>
 /// <param name="AdapterCounters">Adapter counters.</param>
 /// <param name="Forwarding">Forwarding decisions.</param>
+/// <param name="Member">This node's own cluster member status (empty without a cluster).</param>
 public sealed record NodeNetworkStatus(
     int NodeId,
     string NodeName,
@@ -70,7 +72,8 @@ public sealed record NodeNetworkStatus(
     IReadOnlyList<LinkStatusRow> Links,
     CastStatusRow Cast,
     AdapterStatusRow AdapterCounters,
-    ForwardingStatusRow Forwarding);
+    ForwardingStatusRow Forwarding,
+    string Member = "");
 
 /// <summary>JSON source generation for the status file.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = false)]

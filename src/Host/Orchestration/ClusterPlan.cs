@@ -16,7 +16,8 @@ namespace ActorNet.Host.Orchestration;
 /// <param name="ManagementAddress">The node's address on the management network (interface <c>mgmt0</c>).</param>
 /// <param name="DataAddress">The node's address on the shared-memory network (<c>shm0</c>).</param>
 /// <param name="HasSection">Whether the cluster file has a section <c>actornet.nodes.N</c> for it (else the node gets its id by <c>-D</c>).</param>
-public sealed record NodePlan(int Id, string Name, string Namespace, string HostVeth, IPAddress ManagementAddress, IPAddress DataAddress, bool HasSection);
+/// <param name="RemotingPort">The node's remoting port (its section's, else the file's or reference's); it listens on its management address.</param>
+public sealed record NodePlan(int Id, string Name, string Namespace, string HostVeth, IPAddress ManagementAddress, IPAddress DataAddress, bool HasSection, int RemotingPort);
 
 /// <summary>
 /// What <c>actornet up</c> creates for one cluster file, decided before anything is touched: names derived from the
@@ -58,6 +59,9 @@ public sealed record ClusterPlan(
 
     /// <summary>Path of the state file of <paramref name="cluster"/> under <paramref name="runFolder"/>.</summary>
     public static string StateFilePath(string runFolder, string cluster) => Path.Combine(runFolder, cluster + ".state.json");
+
+    /// <summary>The seed nodes every node is given: the first two nodes' management addresses and remoting ports.</summary>
+    public string SeedNodesHocon => "[" + string.Join(",", Nodes.Take(2).Select(n => $"\"{n.ManagementAddress}:{n.RemotingPort.ToString(CultureInfo.InvariantCulture)}\"")) + "]";
 
     /// <summary>Node by id; throws when there is none.</summary>
     public NodePlan Node(int id) => Nodes.FirstOrDefault(n => n.Id == id) ?? throw new ArgumentOutOfRangeException(nameof(id), id, $"cluster '{Cluster}' has no node {id}; its nodes are {string.Join(", ", Nodes.Select(n => n.Id))}.");
@@ -109,7 +113,7 @@ public sealed record ClusterPlan(
             var name = config.GetString(section + "node.name", string.Empty);
             var addressText = config.GetString(section + "networks.local.address", string.Empty);
             IPAddress data = IPAddress.TryParse(addressText, out var explicitAddress) ? explicitAddress : Offset(dataSubnet.BaseAddress, id);
-            nodes.Add(new NodePlan(id, name.Length > 0 ? name : "node-" + idText, prefix + "-n" + idText, prefix + "h" + idText, Offset(subnet.BaseAddress, id + 1), data, sections.Contains(id)));
+            nodes.Add(new NodePlan(id, name.Length > 0 ? name : "node-" + idText, prefix + "-n" + idText, prefix + "h" + idText, Offset(subnet.BaseAddress, id + 1), data, sections.Contains(id), config.GetInt(section + "node.remoting.port", config.GetInt("actornet.node.remoting.port"))));
         }
 
         return new ClusterPlan(

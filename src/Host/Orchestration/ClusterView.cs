@@ -23,7 +23,7 @@ public sealed class ClusterView
     {
         ArgumentNullException.ThrowIfNull(statuses);
         var members = new Table().Border(TableBorder.Rounded).Title($"[bold]cluster {Markup.Escape(_plan.Cluster)}[/]  (Ctrl-C tears it down)");
-        foreach (var h in new[] { "node", "name", "status", "pid", "shm0", "up for", "tx Mbit/s", "rx Mbit/s", "tx fr/s", "rx fr/s", "drops" })
+        foreach (var h in new[] { "node", "name", "process", "member", "pid", "shm0", "up for", "tx Mbit/s", "rx Mbit/s", "tx fr/s", "rx fr/s", "drops" })
         {
             members.AddColumn(h);
         }
@@ -40,7 +40,7 @@ public sealed class ClusterView
             statuses.TryGetValue(node.Id, out var s);
             if (s is null)
             {
-                members.AddRow(Id(node.Id), Markup.Escape(node.Name), "[red]down[/]", "-", node.DataAddress.ToString(), "-", "-", "-", "-", "-", "-");
+                members.AddRow(Id(node.Id), Markup.Escape(node.Name), "[red]down[/]", Markup.Escape(MemberSeenByOthers(statuses, node.Id)), "-", node.DataAddress.ToString(), "-", "-", "-", "-", "-", "-");
                 continue;
             }
 
@@ -57,7 +57,7 @@ public sealed class ClusterView
             }
 
             long drops = a.Runts + a.Oversize + a.Garbled + a.WriteDrops;
-            members.AddRow(Id(node.Id), Markup.Escape(s.NodeName), "[green]up[/]", s.Pid.ToString(CultureInfo.InvariantCulture), Markup.Escape(s.Address), Uptime(s.WrittenUtc - s.StartedUtc), txRate, rxRate, txFps, rxFps, drops.ToString(CultureInfo.InvariantCulture));
+            members.AddRow(Id(node.Id), Markup.Escape(s.NodeName), "[green]running[/]", Markup.Escape(s.Member.Length > 0 ? s.Member : "-"), s.Pid.ToString(CultureInfo.InvariantCulture), Markup.Escape(s.Address), Uptime(s.WrittenUtc - s.StartedUtc), txRate, rxRate, txFps, rxFps, drops.ToString(CultureInfo.InvariantCulture));
             foreach (var l in s.Links.Where(l => _plan.Nodes.Any(n => n.Id == l.Peer)))
             {
                 var state = l.State switch { "up" => "[green]up[/]", "down" => "[red]down[/]", _ => "[grey]absent[/]" };
@@ -93,6 +93,10 @@ public sealed class ClusterView
 
         return sb.ToString();
     }
+
+    // A dead node reports nothing itself: show how the first live node that knows it sees it (e.g. Down).
+    private static string MemberSeenByOthers(IReadOnlyDictionary<int, NodeNetworkStatus?> statuses, int nodeId) =>
+        statuses.Values.Where(s => s is not null).SelectMany(s => s!.Links).FirstOrDefault(l => l.Peer == nodeId && l.Member.Length > 0)?.Member ?? "-";
 
     private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
 

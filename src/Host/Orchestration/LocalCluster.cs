@@ -524,6 +524,7 @@ public sealed class LocalCluster : IAsyncDisposable
         args.AddRange([
             "-D", "actornet.orchestration.nodes=" + Plan.Nodes.Max(n => n.Id).ToString(CultureInfo.InvariantCulture),
             "-D", "actornet.node.remoting.hostname=\"" + node.ManagementAddress + "\"",
+            "-D", "actornet.cluster.seed-nodes=" + Plan.SeedNodesHocon,
             "-D", "actornet.networks.local.address=\"" + node.DataAddress + "\"",
             "-D", "actornet.logging.file.folder=\"" + Path.Combine(Plan.OutputFolder, "logs") + "\"",
         ]);

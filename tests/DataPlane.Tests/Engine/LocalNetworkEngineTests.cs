@@ -188,6 +188,24 @@ public sealed class LocalNetworkEngineTests : IDisposable
         b.Os.Pending.ShouldBe(0);
     }
 
+    [Fact]
+    public void Unicast_OffloadAdapters_OffloadMetadataTravelsWithTheFrame()
+    {
+        var a = Start(1, [2], offloads: true);
+        var b = Start(2, [1], offloads: true);
+        Connect(a, b);
+        Connect(b, a);
+        a.Engine.OffloadInSlots.ShouldBeTrue();
+
+        var frame = FrameBuilder.Ethernet(b.Mac, a.Mac, 0x0800, Payload(2000, 9));
+        var offload = new FrameOffload(FrameOffload.FlagNeedsChecksum, 0, 0, 0, 34, 16);
+        a.Adapter.InjectFromOs(frame, offload).ShouldBeTrue();
+
+        var (received, receivedOffload) = b.ReceiveWithOffload();
+        received.ShouldBe(frame);
+        receivedOffload.ShouldBe(offload);
+    }
+
     private static unsafe bool RingIsDown(SharedSegment segment, ushort sender)
     {
         var g = RingGeometry.Open(segment, RegionKind.Spsc, sender);
@@ -230,24 +248,26 @@ public sealed class LocalNetworkEngineTests : IDisposable
         from.Forwarder.Publish(from.State.ToSnapshot(NetworkKind.Local, from.Groups, members is null ? null : _ => members));
     }
 
-    private TestNode Start(ushort id, ushort[] peers, NotificationMode mode = NotificationMode.Adaptive, MacAddress[]? groups = null)
+    private TestNode Start(ushort id, ushort[] peers, NotificationMode mode = NotificationMode.Adaptive, MacAddress[]? groups = null, bool offloads = false)
     {
-        var node = new TestNode(_shm.Node(id), id, peers, mode, groups ?? []);
+        var node = new TestNode(_shm.Node(id), id, peers, mode, groups ?? [], offloads);
         _nodes.Add(node);
         return node;
     }
 
     private sealed class TestNode : IDisposable
     {
-        private readonly byte[] _buffer = new byte[9018];
+        private readonly byte[] _buffer = new byte[FrameAdapter.MaxSuperFrameSize];
 
-        public TestNode(string path, ushort id, ushort[] peers, NotificationMode mode, MacAddress[] groups)
+        public TestNode(string path, ushort id, ushort[] peers, NotificationMode mode, MacAddress[] groups, bool offloads)
         {
+            int maxFrame = offloads ? FrameAdapter.MaxSuperFrameSize : 9018;
+            int slot = offloads ? FrameAdapter.MaxSuperFrameSize + FrameOffload.Size : NodeSegmentLayout.SlotSizeForMtu(9000);
             Id = id;
             Groups = groups;
             Mac = MacAddress.ForNode(NetworkKind.Local, id);
-            Segment = SharedSegment.Create(path, id, (ulong)Random.Shared.NextInt64(), NodeSegmentLayout.Build(id, peers, 64, NodeSegmentLayout.SlotSizeForMtu(9000), groups));
-            (Adapter, Os) = InMemoryAdapter.CreatePair(Mac, MacAddress.ForNode(NetworkKind.Local, 60000), 9018, 256);
+            Segment = SharedSegment.Create(path, id, (ulong)Random.Shared.NextInt64(), NodeSegmentLayout.Build(id, peers, offloads ? 16 : 64, slot, groups));
+            (Adapter, Os) = InMemoryAdapter.CreatePair(Mac, MacAddress.ForNode(NetworkKind.Local, 60000), maxFrame, 64, offloads);
             State = RingAllocationState.Initial(id, peers);
             Forwarder = new FrameForwarder(State.ToSnapshot(NetworkKind.Local, groups), new LearningTable(64, 60_000));
             Engine = new LocalNetworkEngine(Segment, Adapter, Forwarder, LocalEngineOptions.Default with { Mode = mode, SpinIterations = 200 }, peers);
@@ -274,15 +294,17 @@ public sealed class LocalNetworkEngineTests : IDisposable
 
         public void Inject(byte[] frame) => Adapter.InjectFromOs(frame).ShouldBeTrue();
 
-        public byte[] Receive()
+        public byte[] Receive() => ReceiveWithOffload().Frame;
+
+        public (byte[] Frame, FrameOffload Offload) ReceiveWithOffload()
         {
             var deadline = DateTime.UtcNow.AddSeconds(20);
             while (DateTime.UtcNow < deadline)
             {
-                int n = Os.Read(_buffer, out _);
+                int n = Os.Read(_buffer, out var offload);
                 if (n > 0)
                 {
-                    return _buffer.AsSpan(0, n).ToArray();
+                    return (_buffer.AsSpan(0, n).ToArray(), offload);
                 }
 
                 Os.WaitReadable(50);

@@ -239,4 +239,44 @@ public sealed unsafe class BroadcastRingTests : IDisposable
         order.ShouldBe(0);
         (r.Frames + r.Lost).ShouldBe(Count);
     }
+
+    [Fact]
+    public void ReaderNeverLapped_RacingTheWriter_LosesNothing()
+    {
+        // Regression: a reader that loaded the slot sequence just before the writer completed it, and the write
+        // index just after, used to count the frame lost and skip it although it was intact.
+        using var seg = Ring(8);
+        const int Count = 100_000;
+        var r = new BroadcastReader(seg);
+        long acked = -1;
+        var writer = new Thread(() =>
+        {
+            var w = new BroadcastWriter(seg);
+            for (ulong i = 0; i < Count; i++)
+            {
+                while (Volatile.Read(ref acked) < (long)i - 4)
+                {
+                    Thread.SpinWait(1); // stay well within one lap of the reader
+                }
+
+                w.TryWrite(Frame(i), SlotFlags.None, TimeSpan.FromSeconds(5));
+            }
+        });
+        writer.Start();
+        var buf = new byte[1500];
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (r.Frames + r.Lost < Count && DateTime.UtcNow < deadline)
+        {
+            if (r.TryRead(buf, out int len, out _))
+            {
+                TestFrames.Verify(buf.AsSpan(0, len), out ulong seq, out _).ShouldBeTrue();
+                seq.ShouldBe((ulong)(r.Frames - 1));
+                Volatile.Write(ref acked, (long)seq);
+            }
+        }
+
+        writer.Join();
+        r.Lost.ShouldBe(0);
+        r.Frames.ShouldBe(Count);
+    }
 }

@@ -96,16 +96,20 @@ public sealed unsafe class SpscRingTests : IDisposable
     }
 
     [Fact]
-    public void Send_RingMarkedDownAndFull_ReturnsDown()
+    public void Send_RingMarkedDown_ReturnsDownUntilMarkedUp()
     {
-        using var seg = Ring(2);
+        using var seg = Ring(4);
         var tx = new SpscSender(seg, 2, NotificationMode.Polling);
-        tx.Send([1]);
-        tx.Send([2]);
-        var (ring, _) = seg.FindRegion(RegionKind.Spsc, 2);
-        ((RingControlBlock*)ring)->Flags = (uint)RingFlags.Down;
+        tx.Send([1]).ShouldBe(SendResult.Sent);
+        seg.SetRingDown(RegionKind.Spsc, 2, down: true);
         tx.IsDown.ShouldBeTrue();
-        tx.Send([3]).ShouldBe(SendResult.Down);
+        tx.Send([2]).ShouldBe(SendResult.Down);
+        seg.SetRingDown(RegionKind.Spsc, 2, down: false);
+        tx.Send([3]).ShouldBe(SendResult.Sent);
+        var rx = new SpscReceiver(seg, 2);
+        var c = NewCollect();
+        rx.Drain(ref c, 10).ShouldBe(2);
+        c.Frames.Select(f => f[0]).ShouldBe(new byte[] { 1, 3 });
     }
 
     [Fact]
@@ -232,32 +236,31 @@ public sealed unsafe class SpscRingTests : IDisposable
         Exception? failure = null;
         var receiver = new Thread(() =>
         {
-          try
-          {
-            var sink = new Collect { Frames = [], Flags = [] };
-            int got = 0;
-            int expected = 0;
-            var buf = new byte[1500];
-            while (got < Count)
+            try
             {
-                if (!rx.WaitForFrames(NotificationMode.Interrupt, TimeSpan.FromSeconds(10)))
+                int got = 0;
+                int expected = 0;
+                var buf = new byte[1500];
+                while (got < Count)
                 {
-                    throw new TimeoutException($"no frame for 10 s after {got}: lost wake-up");
+                    if (!rx.WaitForFrames(NotificationMode.Interrupt, TimeSpan.FromSeconds(10)))
+                    {
+                        throw new TimeoutException($"no frame for 10 s after {got}: lost wake-up");
+                    }
+
+                    while (rx.TryRead(buf, out int len, out _))
+                    {
+                        BitConverter.ToInt32(buf, 0).ShouldBe(expected++);
+                        got++;
+                    }
                 }
 
-                while (rx.TryRead(buf, out int len, out _))
-                {
-                    BitConverter.ToInt32(buf, 0).ShouldBe(expected++);
-                    got++;
-                }
+                received = got;
             }
-
-            received = got;
-          }
-          catch (Exception e)
-          {
-            failure = e;
-          }
+            catch (Exception e)
+            {
+                failure = e;
+            }
         });
         receiver.Start();
         for (int i = 0; i < Count; i++)

@@ -169,7 +169,8 @@ public unsafe class SharedSegmentTests
     public void Layout_InvalidMtuOrSlotCount_FailsFast()
     {
         Should.Throw<ArgumentOutOfRangeException>(() => new SegmentLayout().AddSpscRing(2, 8, 1000));
-        Should.Throw<ArgumentOutOfRangeException>(() => new SegmentLayout().AddSpscRing(2, 8, 70000));
+        Should.Throw<ArgumentOutOfRangeException>(() => new SegmentLayout().AddSpscRing(2, 8, ShmLayout.MaxSlotPayloadSize + 1));
+        Should.NotThrow(() => new SegmentLayout().AddSpscRing(2, 8, ShmLayout.MaxMtu + 14)); // 64 KiB MTU plus the MAC header fits
         Should.Throw<ArgumentOutOfRangeException>(() => new SegmentLayout().AddSpscRing(2, 12, 1500));
         Should.Throw<ArgumentException>(() => new SegmentLayout().AddMulticastRing(1, 8, 1500, [1, 2, 3, 4, 5]));
     }

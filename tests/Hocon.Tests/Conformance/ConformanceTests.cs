@@ -141,6 +141,21 @@ public class ConformanceTests
     }
 
     [Fact]
+    public void AkkaFiles_LayeredLikeAkka_ResolveTogether()
+    {
+        var akka = Path.Combine(ConformanceData.Root, "akka");
+        var merged = Directory.GetFiles(akka, "*.conf")
+            .OrderBy(f => f, StringComparer.Ordinal)
+            .Select(ConfigurationFactory.ParseFileUnresolved)
+            .Aggregate(Config.Empty, (acc, next) => acc.WithFallback(next))
+            .Resolve(ResolveOptions.NoEnvironment);
+        merged.GetDouble("akka.cluster.failure-detector.threshold").ShouldBe(8.0);
+        merged.GetString("akka.remote.dot-netty.udp.transport-protocol").ShouldBe("udp");
+        merged.HasPath("akka.actor.default-dispatcher").ShouldBeTrue();
+        merged.Entries.Count.ShouldBeGreaterThan(500);
+    }
+
+    [Fact]
     public void AkkaCluster_SpotChecks_MatchReference()
     {
         var c = ConfigurationFactory.ParseFileUnresolved(Path.Combine(ConformanceData.Root, "akka", "Akka.Cluster__Cluster.conf"))
@@ -181,6 +196,30 @@ public class ConformanceTests
         c.GetString("b").ShouldBe("This is in the including file");
         c.GetInt("test01.booleans").ShouldBe(42);
         c.GetConfig("nonexistent").Root.Count.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Test01_DurationAndSizeGetters_MatchReferenceAssertions()
+    {
+        var c = ConfigurationFactory.ParseFileUnresolved(Path.Combine(ConformanceData.Root, "lightbend", "test01.conf"))
+            .Resolve(ResolveOptions.NoEnvironment);
+        c.GetTimeSpan("durations.second").ShouldBe(TimeSpan.FromSeconds(1));
+        c.GetTimeSpanList("durations.secondsList").ShouldBe(new[] { 1, 2, 3, 4 }.Select(x => TimeSpan.FromSeconds(x)).ToList());
+        c.GetTimeSpan("durations.secondAsNumber").ShouldBe(TimeSpan.FromSeconds(1));
+        c.GetTimeSpan("durations.halfSecond").ShouldBe(TimeSpan.FromMilliseconds(500));
+        c.GetTimeSpan("durations.millis").ShouldBe(TimeSpan.FromMilliseconds(1));
+        c.GetTimeSpan("durations.micros").ShouldBe(TimeSpan.FromMilliseconds(2));
+        c.GetTimeSpan("durations.largeNanos").ShouldBe(TimeSpan.FromTicks(4878955355435272204L / 100));
+        c.GetTimeSpan("durations.plusLargeNanos").ShouldBe(TimeSpan.FromTicks(4878955355435272204L / 100));
+        c.GetTimeSpan("durations.minusLargeNanos").ShouldBe(TimeSpan.FromTicks(-4878955355435272204L / 100));
+        c.GetByteSize("memsizes.meg").ShouldBe(1048576L);
+        c.GetByteSizeList("memsizes.megsList").ShouldBe([1048576L, 1048576L, 1048576L]);
+        c.GetByteSize("memsizes.megAsNumber").ShouldBe(1048576L);
+        c.GetByteSize("memsizes.halfMeg").ShouldBe(524288L);
+        Should.Throw<HoconException>(() => c.GetByteSize("memsizes.yottabyte")).Path.ShouldBe("memsizes.yottabyte");
+        c.GetString("strings.concatenated").ShouldBe("null bar 42 baz true 3.14 hi");
+        c.GetValue("floats.pointThirtyThree").ShouldBeOfType<HoconString>().Value.ShouldBe(".33");
+        c.GetString("system.concatenated").ShouldBe("Your Java version is  and your user.home is ");
     }
 
     [Fact]

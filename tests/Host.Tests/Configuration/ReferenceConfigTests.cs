@@ -52,6 +52,8 @@ public class ReferenceConfigTests
         ["actornet.node.remoting.handshake-timeout"] = "5s",
         ["actornet.node.remoting.min-backoff"] = "100ms",
         ["actornet.node.remoting.max-backoff"] = "5s",
+        ["actornet.node.remoting.send-queue-size"] = 500000L,
+        ["actornet.node.remoting.keep-alive-interval"] = "1s",
         ["actornet.shared-memory.root"] = "/dev/shm/actornet",
         ["actornet.shared-memory.notification.mode"] = "adaptive",
         ["actornet.shared-memory.notification.spin-iterations"] = 20000L,

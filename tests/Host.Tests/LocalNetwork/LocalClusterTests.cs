@@ -120,7 +120,7 @@ public sealed class LocalClusterTests : IClassFixture<LocalClusterFixture>
         await second.WaitForExitAsync(cts.Token);
 
         second.ExitCode.ShouldBe(1);
-        (await stderr).ShouldContain("node id 1 is already in use");
+        (await stderr).ShouldContain("node 1 of cluster " + Cluster.Plan.Cluster + " is already running");
         _ = await stdout;
         (await Cluster.PingAsync(2, Cluster.Plan.Node(1).DataAddress)).ShouldBeTrue("the running node 1 is untouched");
     }

@@ -120,3 +120,10 @@ public class TapBenchRunTests
         }
     }
 }
+
+/// <summary>
+/// The real benchmark runs saturate the machine (iperf3 at full speed) and start a cluster: they run alone, after the
+/// parallel tests, so they neither skew nor starve other integration tests.
+/// </summary>
+[CollectionDefinition("actornet-ops-bench-tap", DisableParallelization = true)]
+public sealed class TapBenchRunCollection;

@@ -124,6 +124,54 @@ public sealed class SerializerRegistry
         }
     }
 
+    /// <summary>
+    /// The serializer and manifest registered for <paramref name="type"/>, or false. Remoting's writer loop calls it
+    /// once per message type and caches the manifest bytes, so the per-message cost is the serializer alone.
+    /// </summary>
+    public bool TryGetSerializer(Type type, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IMessageSerializer? serializer, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? manifest)
+    {
+        if (_byType.TryGetValue(type, out var entry))
+        {
+            serializer = entry.Serializer;
+            manifest = entry.Manifest;
+            return true;
+        }
+
+        serializer = null;
+        manifest = null;
+        return false;
+    }
+
+    /// <summary>
+    /// Deserializes a payload that has not been copied out of the receive buffer (remoting's reader loop). Same
+    /// contract as <see cref="Deserialize(SerializedMessage)"/>: any failure is a <see cref="WireFormatException"/>.
+    /// </summary>
+    public object Deserialize(int serializerId, string manifest, ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length > MaxMessageSize)
+        {
+            throw new WireFormatException(string.Create(CultureInfo.InvariantCulture, $"message of {payload.Length} bytes exceeds the limit of {MaxMessageSize}"));
+        }
+
+        if (!_byId.TryGetValue(serializerId, out var serializer))
+        {
+            throw new WireFormatException(string.Create(CultureInfo.InvariantCulture, $"unknown serializer id {serializerId}"));
+        }
+
+        try
+        {
+            return serializer.FromBinary(payload, manifest);
+        }
+        catch (WireFormatException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            throw new WireFormatException($"serializer {serializerId} failed on manifest '{manifest}': {ex.GetType().Name}", ex);
+        }
+    }
+
     /// <summary>Encodes the envelope of a serialized message.</summary>
     public static byte[] EncodeEnvelope(SerializedMessage message)
     {

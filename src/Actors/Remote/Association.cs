@@ -1,0 +1,388 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using ActorNet.Actors.Cluster.Remoting;
+using ActorNet.Actors.Cluster.Remoting.Wire;
+
+namespace ActorNet.Actors.Remote;
+
+using Address = ActorNet.Actors.Cluster.Membership.Address;
+
+/// <summary>
+/// The outbound side towards one peer address: a queue filled by any thread (<see cref="Enqueue"/>) and one writer
+/// loop that connects (with backoff), runs the handshake as initiator and then drains the queue into one pooled
+/// buffer per batch, one socket write per batch. Serialization happens in the writer loop, so senders only enqueue.
+/// </summary>
+internal sealed class Association
+{
+    private readonly RemoteTransport _transport;
+    private readonly ConcurrentQueue<Outbound> _queue = new();
+    private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
+    private readonly Dictionary<Type, (IMessageSerializer Serializer, byte[] Manifest)> _types = [];
+    private readonly ReconnectBackoff _backoff;
+    private readonly Random _random = new();
+    private int _wake;
+    private int _queued;
+    private Task? _loop;
+    private Socket? _socket;
+    private IActorRef? _lastSender;
+    private byte[] _lastSenderBytes = [];
+
+    public Association(RemoteTransport transport, Address peer)
+    {
+        _transport = transport;
+        Peer = peer;
+        _backoff = new ReconnectBackoff(transport.Settings.MinBackoff, transport.Settings.MaxBackoff);
+    }
+
+    public Address Peer { get; }
+
+    /// <summary>Incarnation of the peer on the current connection (0 = not connected yet).</summary>
+    public long PeerUid { get; private set; }
+
+    /// <summary>Fault towards this peer, set by <see cref="RemoteTransport.SetFault"/>; null = none.</summary>
+    public volatile PeerFault? Fault;
+
+    public void Enqueue(byte[] recipient, object message, IActorRef? sender)
+    {
+        if (Interlocked.Increment(ref _queued) > _transport.Settings.MaxQueuedPerPeer)
+        {
+            Interlocked.Decrement(ref _queued);
+            _transport.LogDrop("to", Peer.ToString(), "the send queue is full");
+            return;
+        }
+
+        _queue.Enqueue(new Outbound(recipient, message, sender));
+        if (_loop is null)
+        {
+            lock (_queue)
+            {
+                _loop ??= Task.Run(RunAsync);
+            }
+        }
+
+        if (Interlocked.Exchange(ref _wake, 1) == 0)
+        {
+            _signal.Release();
+        }
+    }
+
+    public void Disconnect(string reason)
+    {
+        var socket = Volatile.Read(ref _socket);
+        if (socket is not null)
+        {
+            RemoteLog.AssociationLost(_transport.Log, "to", Peer.ToString(), reason);
+            RemoteTransport.CloseQuietly(socket);
+        }
+    }
+
+    public Task StopAsync()
+    {
+        Disconnect("transport stopped");
+        return _loop ?? Task.CompletedTask;
+    }
+
+    private async Task RunAsync()
+    {
+        var token = _transport.StopToken;
+        int attempt = 0;
+        while (!token.IsCancellationRequested)
+        {
+            Socket? socket = null;
+            try
+            {
+                socket = await ConnectAsync(token).ConfigureAwait(false);
+                attempt = 0;
+                await WriteLoopAsync(socket, token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SocketException or IOException or WireFormatException or TimeoutException or OperationCanceledException or ObjectDisposedException or HandshakeRefusedException)
+            {
+                if (token.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                Volatile.Write(ref _socket, null);
+                if (socket is not null)
+                {
+                    RemoteTransport.CloseQuietly(socket);
+                }
+
+                int dropped = DrainQueue();
+                var delay = _backoff.Delay(attempt, _random);
+                if (attempt < 3 || attempt % 20 == 0)
+                {
+                    RemoteLog.AssociationFailed(_transport.Log, Peer.ToString(), attempt + 1, (long)delay.TotalMilliseconds, ex.Message + (dropped > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {dropped} queued messages dropped") : string.Empty));
+                }
+
+                attempt++;
+                try
+                {
+                    await Task.Delay(delay, token).ConfigureAwait(false);
+
+                    // Only reconnect when there is something to send (messages queued during the delay wait).
+                    if (_queue.IsEmpty)
+                    {
+                        await _signal.WaitAsync(token).ConfigureAwait(false);
+                        Volatile.Write(ref _wake, 0);
+                        _signal.Release();
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private int DrainQueue()
+    {
+        int n = 0;
+        while (_queue.TryDequeue(out _))
+        {
+            Interlocked.Decrement(ref _queued);
+            n++;
+        }
+
+        return n;
+    }
+
+    private async Task<Socket> ConnectAsync(CancellationToken token)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
+        timeout.CancelAfter(_transport.Settings.HandshakeTimeout);
+        try
+        {
+            await socket.ConnectAsync(Peer.Host, Peer.Port, timeout.Token).ConfigureAwait(false);
+            var stream = new NetworkStream(socket, ownsSocket: false);
+            var initiator = new HandshakeInitiator(_transport.Authenticator, _transport.LocalAddress);
+            await RemoteTransport.WriteHandshakeFrameAsync(stream, initiator.Start(), timeout.Token).ConfigureAwait(false);
+            while (true)
+            {
+                var frame = await RemoteTransport.ReadHandshakeFrameAsync(stream, timeout.Token).ConfigureAwait(false);
+                var (reply, outcome) = initiator.Receive(HandshakeMessages.Decode(frame));
+                if (reply is not null)
+                {
+                    await RemoteTransport.WriteHandshakeFrameAsync(stream, reply, timeout.Token).ConfigureAwait(false);
+                }
+
+                if (outcome is null)
+                {
+                    continue;
+                }
+
+                if (!outcome.Succeeded)
+                {
+                    RemoteLog.HandshakeRefused(_transport.Log, Peer.ToString(), "outbound", outcome.RefusalReason!);
+                    throw new HandshakeRefusedException(outcome.RefusalReason!);
+                }
+
+                var peer = outcome.Peer!;
+                if (!peer.Address.Equals(Peer))
+                {
+                    throw new HandshakeRefusedException($"the peer at {Peer} calls itself {peer.Address}");
+                }
+
+                if (!_transport.OnPeerIncarnation(peer))
+                {
+                    throw new HandshakeRefusedException($"{peer} is quarantined");
+                }
+
+                PeerUid = peer.Uid;
+                Volatile.Write(ref _socket, socket);
+                RemoteLog.AssociationEstablished(_transport.Log, "to", peer.ToString());
+                return socket;
+            }
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            RemoteTransport.CloseQuietly(socket);
+            throw new TimeoutException("connect or handshake timed out");
+        }
+        catch
+        {
+            RemoteTransport.CloseQuietly(socket);
+            throw;
+        }
+    }
+
+    private async Task WriteLoopAsync(Socket socket, CancellationToken token)
+    {
+        int maxFrame = _transport.Settings.MaximumFrameSize;
+        var buffer = ArrayPool<byte>.Shared.Rent(BatchLimit + maxFrame + 64);
+        var keepAlive = _transport.Settings.KeepAliveInterval;
+        try
+        {
+            while (true)
+            {
+                if (_queue.IsEmpty)
+                {
+                    if (!await _signal.WaitAsync(keepAlive, token).ConfigureAwait(false))
+                    {
+                        BinaryPrimitives.WriteInt32BigEndian(buffer, 1);
+                        buffer[FrameCodec.HeaderSize] = RemoteTransport.KindKeepAlive;
+                        await socket.SendAsync(buffer.AsMemory(0, FrameCodec.HeaderSize + 1), token).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+
+                Volatile.Write(ref _wake, 0);
+                long paused = _transport.PausedRemainingMs;
+                if (paused > 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(paused), token).ConfigureAwait(false);
+                }
+
+                int length = 0;
+                var fault = Fault;
+                while (_queue.TryDequeue(out var item))
+                {
+                    Interlocked.Decrement(ref _queued);
+                    if (fault is not null && !fault.Passes(_random.NextDouble()))
+                    {
+                        continue;
+                    }
+
+                    if (fault is { Mode: PeerFaultMode.Throttle, MessagesPerSecond: > 0 })
+                    {
+                        if (length > 0)
+                        {
+                            await socket.SendAsync(buffer.AsMemory(0, length), token).ConfigureAwait(false);
+                            length = 0;
+                        }
+
+                        await Task.Delay(TimeSpan.FromSeconds(1.0 / fault.MessagesPerSecond), token).ConfigureAwait(false);
+                    }
+
+                    int written = Encode(item, buffer.AsSpan(length), maxFrame);
+                    if (written < 0)
+                    {
+                        continue;
+                    }
+
+                    length += written;
+                    if (length >= BatchLimit)
+                    {
+                        await socket.SendAsync(buffer.AsMemory(0, length), token).ConfigureAwait(false);
+                        length = 0;
+                    }
+                }
+
+                if (length > 0)
+                {
+                    await socket.SendAsync(buffer.AsMemory(0, length), token).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private const int BatchLimit = 64 * 1024;
+
+    /// <summary>Writes one frame into <paramref name="destination"/> (which has room for a whole frame); -1 = dropped.</summary>
+    private int Encode(in Outbound item, Span<byte> destination, int maxFrame)
+    {
+        var type = item.Message.GetType();
+        if (!_types.TryGetValue(type, out var entry))
+        {
+            if (!_transport.Registry.TryGetSerializer(type, out var serializer, out var manifest))
+            {
+                _transport.LogDrop("to", Peer.ToString(), $"no serializer for {type.Name}");
+                return -1;
+            }
+
+            entry = (serializer, Encoding.UTF8.GetBytes(manifest));
+            _types[type] = entry;
+        }
+
+        byte[] payload;
+        try
+        {
+            payload = entry.Serializer.ToBinary(item.Message);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException or System.Text.Json.JsonException)
+        {
+            _transport.LogDrop("to", Peer.ToString(), $"{type.Name} failed to serialize: {ex.Message}");
+            return -1;
+        }
+
+        var sender = SenderBytes(item.Sender);
+        int frameLength = 1 + 2 + item.Recipient.Length + 2 + sender.Length + 4 + 2 + entry.Manifest.Length + payload.Length;
+        if (frameLength > maxFrame || payload.Length > _transport.Registry.MaxMessageSize)
+        {
+            _transport.LogDrop("to", Peer.ToString(), string.Create(CultureInfo.InvariantCulture, $"{type.Name} of {frameLength} bytes exceeds the maximum frame size {maxFrame}"));
+            return -1;
+        }
+
+        var d = destination;
+        BinaryPrimitives.WriteInt32BigEndian(d, frameLength);
+        d[4] = RemoteTransport.KindMessage;
+        int p = 5;
+        BinaryPrimitives.WriteUInt16BigEndian(d[p..], (ushort)item.Recipient.Length);
+        p += 2;
+        item.Recipient.CopyTo(d[p..]);
+        p += item.Recipient.Length;
+        BinaryPrimitives.WriteUInt16BigEndian(d[p..], (ushort)sender.Length);
+        p += 2;
+        sender.CopyTo(d[p..]);
+        p += sender.Length;
+        BinaryPrimitives.WriteInt32BigEndian(d[p..], entry.Serializer.Identifier);
+        p += 4;
+        BinaryPrimitives.WriteUInt16BigEndian(d[p..], (ushort)entry.Manifest.Length);
+        p += 2;
+        entry.Manifest.CopyTo(d[p..]);
+        p += entry.Manifest.Length;
+        payload.CopyTo(d[p..]);
+        return p + payload.Length;
+    }
+
+    private byte[] SenderBytes(IActorRef? sender)
+    {
+        if (sender is null || sender.IsNobody())
+        {
+            return [];
+        }
+
+        if (!ReferenceEquals(sender, _lastSender))
+        {
+            var bytes = Encoding.UTF8.GetBytes(_transport.ToWirePath(sender));
+            _lastSenderBytes = bytes.Length <= ushort.MaxValue ? bytes : [];
+            _lastSender = sender;
+        }
+
+        return _lastSenderBytes;
+    }
+
+    private readonly record struct Outbound(byte[] Recipient, object Message, IActorRef? Sender);
+}
+
+/// <summary>A handshake was refused by either side; the association backs off and retries.</summary>
+public sealed class HandshakeRefusedException : Exception
+{
+    /// <summary>Creates the exception with the refusal reason.</summary>
+    public HandshakeRefusedException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a reason and a cause.</summary>
+    public HandshakeRefusedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception without details.</summary>
+    public HandshakeRefusedException()
+        : base("handshake refused")
+    {
+    }
+}
