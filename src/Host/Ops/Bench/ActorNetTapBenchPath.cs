@@ -114,7 +114,7 @@ internal sealed class ActorNetTapBenchPath : ITapBenchPath
             var adapter = "shm0";
             var clientDetails = await BenchScope.RunAsync(cancellation, "ip", "-d", "-n", client.Name, "link", "show", "dev", adapter).ConfigureAwait(false);
             var maxMtu = Math.Min(BenchParsers.ParseMaxMtu(clientDetails) ?? ConfiguredMtu, ConfiguredMtu);
-            return new ClusterLink(started, client, server, adapter, plan.Node(2).DataAddress, maxMtu, shmRoot);
+            return new ClusterLink(started, client, server, adapter, plan.Node(2).DataAddress, maxMtu, shmRoot, _progress);
         }
         catch
         {
@@ -141,8 +141,12 @@ internal sealed class ActorNetTapBenchPath : ITapBenchPath
         }
     }
 
-    /// <summary>The two nodes' shm0 devices; disposing tears the whole cluster down.</summary>
-    private sealed class ClusterLink(LocalCluster cluster, NetworkNamespace client, NetworkNamespace server, string adapter, IPAddress serverAddress, int maxMtu, string shmRoot) : IBenchLink
+    /// <summary>
+    /// The two nodes' shm0 devices; disposing tears the whole cluster down. When a node process died during the run,
+    /// the cluster's output folder (node output and JSON logs) is copied out first and its place reported, since the
+    /// teardown deletes it.
+    /// </summary>
+    private sealed class ClusterLink(LocalCluster cluster, NetworkNamespace client, NetworkNamespace server, string adapter, IPAddress serverAddress, int maxMtu, string shmRoot, TextWriter progress) : IBenchLink
     {
         public NetworkNamespace Client => client;
 
@@ -159,14 +163,65 @@ internal sealed class ActorNetTapBenchPath : ITapBenchPath
         public async Task SetMtuAsync(int mtu, CancellationToken cancellation)
         {
             var text = mtu.ToString(CultureInfo.InvariantCulture);
-            await BenchScope.RunAsync(cancellation, "ip", "-n", client.Name, "link", "set", "dev", adapter, "mtu", text).ConfigureAwait(false);
-            await BenchScope.RunAsync(cancellation, "ip", "-n", server.Name, "link", "set", "dev", adapter, "mtu", text).ConfigureAwait(false);
+            try
+            {
+                await BenchScope.RunAsync(cancellation, "ip", "-n", client.Name, "link", "set", "dev", adapter, "mtu", text).ConfigureAwait(false);
+                await BenchScope.RunAsync(cancellation, "ip", "-n", server.Name, "link", "set", "dev", adapter, "mtu", text).ConfigureAwait(false);
+            }
+            catch (BenchException ex) when (DeadNodes().Count > 0)
+            {
+                throw new BenchException($"{ex.Message}; node process(es) died during the run: {string.Join(", ", DeadNodes())}", ex);
+            }
         }
 
         public async ValueTask DisposeAsync()
         {
+            var dead = DeadNodes();
+            if (dead.Count > 0 && Directory.Exists(cluster.Plan.OutputFolder))
+            {
+                var kept = Path.Combine(Path.GetTempPath(), "actornet-bench-tap-" + cluster.Plan.Cluster);
+                try
+                {
+                    CopyFolder(cluster.Plan.OutputFolder, kept);
+                    progress.WriteLine($"actornet: node process(es) died during the run ({string.Join(", ", dead)}); their output and logs are kept in {kept} (read them with: actornet logs --dir {Path.Combine(kept, "logs")})");
+                }
+                catch (IOException ex)
+                {
+                    progress.WriteLine($"actornet: node process(es) died during the run ({string.Join(", ", dead)}); copying their logs failed: {ex.Message}");
+                }
+            }
+
             await cluster.TeardownAsync().ConfigureAwait(false);
             TryDelete(shmRoot);
+        }
+
+        private List<string> DeadNodes() =>
+            cluster.Pids.Where(p => !Alive(p.Value)).Select(p => $"node {p.Key.ToString(CultureInfo.InvariantCulture)} (pid {p.Value.ToString(CultureInfo.InvariantCulture)})").ToList();
+
+        private static bool Alive(int pid)
+        {
+            try
+            {
+                // /proc/<pid>/stat: "pid (comm) S ..."; a zombie (Z) has exited.
+                var stat = File.ReadAllText("/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat");
+                var close = stat.LastIndexOf(')');
+                return close < 0 || close + 2 >= stat.Length || stat[close + 2] != 'Z';
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+
+        private static void CopyFolder(string from, string to)
+        {
+            Directory.CreateDirectory(to);
+            foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(to, Path.GetRelativePath(from, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target, overwrite: true);
+            }
         }
     }
 

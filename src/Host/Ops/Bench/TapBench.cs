@@ -244,6 +244,12 @@ internal static class TapBench
                 "iperf3", "-c", link.ServerAddress.ToString(), "-p", IperfPort, "-t", seconds.ToString(CultureInfo.InvariantCulture),
                 "-P", streams.ToString(CultureInfo.InvariantCulture), "-J", "--connect-timeout", "5000").ConfigureAwait(false);
             var result = BenchParsers.ParseIperf3(client.StandardOutput, out var error);
+            if (result is null && string.IsNullOrWhiteSpace(client.StandardOutput))
+            {
+                var stderr = client.StandardError.Trim().Split('\n')[^1].Trim();
+                error = $"iperf3 client exited with {client.ExitCode.ToString(CultureInfo.InvariantCulture)} without a result" + (stderr.Length > 0 ? ": " + stderr : string.Empty);
+            }
+
             return (result, error);
         }
         finally
