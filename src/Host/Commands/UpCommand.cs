@@ -70,6 +70,11 @@ internal static class UpCommand
             context.Error.WriteLine(ex.Message);
             return ExitCodes.Failed;
         }
+        catch (ClusterAlreadyRunningException ex)
+        {
+            context.Error.WriteLine("actornet up: " + ex.Message);
+            return ExitCodes.Failed;
+        }
         catch (OperationCanceledException)
         {
             context.Error.WriteLine("actornet up: interrupted during start-up; everything created was removed.");
@@ -83,6 +88,7 @@ internal static class UpCommand
 
         if (detach)
         {
+            cluster.MarkDetached();
             context.Out.WriteLine($"cluster '{plan.Cluster}' is running. Try: actornet exec {plan.Nodes[0].Id} -- ping {plan.Nodes[^1].DataAddress}   Stop it with: actornet down{(file is null ? string.Empty : " --config " + file)}{string.Concat(defines.Select(d => " -D " + d))}");
             return ExitCodes.Ok;
         }

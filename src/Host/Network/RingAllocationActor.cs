@@ -69,6 +69,15 @@ public sealed class RingAllocationActor : ReceiveActor
     /// <inheritdoc/>
     protected override void PreStart()
     {
+        // After a restart the engine may already hold links: start from what it actually has.
+        foreach (var link in _engine.Snapshot())
+        {
+            if (link.State == LinkState.Up && !_state.Connected.ContainsKey(link.PeerNodeId))
+            {
+                _state = _state.WithConnected(link.PeerNodeId, link.PeerIncarnation);
+            }
+        }
+
         _forwarder.Publish(_state.ToSnapshot(NetworkKind.Local, _groups));
         if (_scanInterval > TimeSpan.Zero)
         {
@@ -96,9 +105,10 @@ public sealed class RingAllocationActor : ReceiveActor
         {
             if (step.Kind == RingStepKind.Release)
             {
-                _engine.DisconnectPeer(step.PeerNodeId);
+                // Stop choosing the ring first (frames to the peer become counted "ring down" drops), then unmap.
                 _state = _state.WithReleased(step.PeerNodeId);
                 _forwarder.Publish(_state.ToSnapshot(NetworkKind.Local, _groups));
+                _engine.DisconnectPeer(step.PeerNodeId);
                 LocalNetworkLog.RingReleased(_logger, step.PeerNodeId, step.Incarnation, step.Reason.ToString(), _state.Version);
                 continue;
             }

@@ -138,7 +138,13 @@ public sealed class NodeHost : IAsyncDisposable
             var cluster = ClusterNode.Start(system, settings.Cluster, transport, new ClusterNodeOptions
             {
                 SameHostProbe = probe,
-                SameHostStaleLimit = settings.SharedMemory.HeartbeatTimeout,
+                // A stale heartbeat word with a live owner process is only trusted after the network's own
+                // acceptable pause: on a loaded host a live node's heartbeat thread can starve longer than
+                // shared-memory.heartbeat.timeout, and downing a live node is far worse than waiting. A process
+                // that has exited is still confirmed dead at once.
+                SameHostStaleLimit = settings.SharedMemory.HeartbeatTimeout > settings.Cluster.FailureDetector.AcceptableHeartbeatPause
+                    ? settings.SharedMemory.HeartbeatTimeout
+                    : settings.Cluster.FailureDetector.AcceptableHeartbeatPause,
                 Crash = code =>
                 {
                     logging.Dispose();

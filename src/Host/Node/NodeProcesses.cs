@@ -85,6 +85,9 @@ public sealed class NodeProcesses : IAsyncDisposable
     /// <summary>Remoting host per node.</summary>
     public IReadOnlyList<string> Hosts { get; }
 
+    /// <summary>When true, dispose leaves the folder (logs) for a post-mortem.</summary>
+    public bool KeepFolder { get; set; }
+
     /// <summary>Remoting port per node.</summary>
     public IReadOnlyList<int> Ports { get; }
 
@@ -246,6 +249,11 @@ public sealed class NodeProcesses : IAsyncDisposable
             }
 
             p.Dispose();
+        }
+
+        if (KeepFolder)
+        {
+            return;
         }
 
         try

@@ -16,6 +16,9 @@ public sealed class ClusterState
     /// <summary>Pid of the <c>up</c> process (0 when detached and gone).</summary>
     public int UpPid { get; set; }
 
+    /// <summary>True once <c>up --detach</c> handed the cluster over (no <c>up</c> process watches it any more).</summary>
+    public bool Detached { get; set; }
+
     /// <summary>The management bridge.</summary>
     public string Bridge { get; set; } = string.Empty;
 

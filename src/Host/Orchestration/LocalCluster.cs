@@ -74,6 +74,7 @@ public sealed class LocalCluster : IAsyncDisposable
             throw new PlatformPrerequisiteException("actornet up cannot run here:\n  - " + string.Join("\n  - ", missing));
         }
 
+        RefuseIfRunning(plan);
         var leftovers = await CleanLeftoversAsync(plan).ConfigureAwait(false);
         if (leftovers.Count > 0)
         {
@@ -211,6 +212,17 @@ public sealed class LocalCluster : IAsyncDisposable
         return result;
     }
 
+    /// <summary>
+    /// Hands the cluster over (<c>up --detach</c>): the state file records that no <c>up</c> process watches it, so a
+    /// later <c>up</c> of the same cluster refuses while its nodes run, and <c>actornet down</c> stops it.
+    /// </summary>
+    public void MarkDetached()
+    {
+        _state.Detached = true;
+        _state.UpPid = 0;
+        _state.Write(Plan.StatePath);
+    }
+
     /// <summary>Kills node <paramref name="nodeId"/>'s process with SIGKILL (as a crash would) and reaps it.</summary>
     public void KillNode(int nodeId)
     {
@@ -303,6 +315,44 @@ public sealed class LocalCluster : IAsyncDisposable
         }
 
         return await TeardownStateAsync(state, statePath, []).ConfigureAwait(false);
+    }
+
+    // A state file is a leftover only when nothing runs the cluster any more: refuse while its up process lives
+    // (another terminal) or, for a detached cluster, while any of its nodes lives.
+    private static void RefuseIfRunning(ClusterPlan plan)
+    {
+        var state = ClusterState.TryRead(plan.StatePath);
+        if (state is null)
+        {
+            return;
+        }
+
+        if (state.UpPid > 0 && state.UpPid != Environment.ProcessId && IsAlive(state.UpPid) && IsActornetProcess(state.UpPid))
+        {
+            throw new ClusterAlreadyRunningException($"cluster '{plan.Cluster}' is already running: `actornet up` (pid {state.UpPid}) manages it. Stop it with Ctrl-C there, or `actornet down`.");
+        }
+
+        var alive = state.Pids.Where(p => p.Value > 0 && IsAlive(p.Value) && IsNodeProcess(p.Value)).Select(p => p.Key).ToList();
+        if (state.Detached && alive.Count > 0)
+        {
+            throw new ClusterAlreadyRunningException($"cluster '{plan.Cluster}' is already running (started with --detach; node(s) {string.Join(", ", alive)} alive). Stop it first with `actornet down`.");
+        }
+    }
+
+    private static bool IsActornetProcess(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Contains("actornet", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static async Task<IReadOnlyList<string>> CleanLeftoversAsync(ClusterPlan plan)
@@ -547,5 +597,27 @@ public sealed class LocalCluster : IAsyncDisposable
         }
 
         return (dotnet, [Path.Combine(dir, "actornet.dll")]);
+    }
+}
+
+/// <summary>An <c>up</c> of a cluster that another <c>up</c> (or a detached run) still runs on this machine.</summary>
+public sealed class ClusterAlreadyRunningException : InvalidOperationException
+{
+    /// <summary>Creates the exception with what runs and how to stop it.</summary>
+    public ClusterAlreadyRunningException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with its cause.</summary>
+    public ClusterAlreadyRunningException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    /// <summary>Creates the exception with a generic message.</summary>
+    public ClusterAlreadyRunningException()
+        : base("the cluster is already running")
+    {
     }
 }

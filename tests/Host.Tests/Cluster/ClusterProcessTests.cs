@@ -39,6 +39,15 @@ public sealed class ClusterProcessTests
         await cluster.AwaitStatusAsync(1, s => AllUp(s, 2), TimeSpan.FromSeconds(10), "node 2 left");
         cluster.Events(1).ShouldContain(e => e.Event == "MemberStatusChanged" && e.Message.Contains("Leaving -> Exiting", StringComparison.Ordinal));
         cluster.Events(1).ShouldNotContain(e => e.Event == "DowningDecision" && e.Message.Contains(cluster.AddressOf(2).ToString(), StringComparison.Ordinal));
+
+        // Crash by message: the node logs the fault and kills itself at once; the survivor removes it.
+        var (code, output, error) = CliRunner.Run(["inject", "--config", cluster.ConfigFile, "crash", "3"]);
+        code.ShouldBe(0, error);
+        output.ShouldContain("crash");
+        var crashed = cluster.ProcessOf(3).WaitForExitAsync();
+        (await Task.WhenAny(crashed, Task.Delay(NodeProcessCluster.Dilated(TimeSpan.FromSeconds(10))))).ShouldBe(crashed, "node 3 did not crash");
+        await cluster.AwaitStatusAsync(1, s => AllUp(s, 1), TimeSpan.FromSeconds(10), "node 3 removed after the crash");
+        cluster.Events(3).ShouldContain(e => e.Event == "FaultInjected" && e.Message.Contains("crash", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -29,12 +29,20 @@ public sealed class LocalClusterLifecycleTests : IDisposable
     }
 
     [Fact]
-    public async Task StartAsync_AfterACrashedRun_RemovesItsLeftoversThenTeardownLeavesNothing()
+    public async Task StartAsync_WhileDetachedRunsRefusedAfterItCrashedRemovesLeftoversThenTeardownLeavesNothing()
     {
         var plan = LocalClusterFixture.Plan(_name, _temp, 2);
         var crashed = await LocalCluster.StartAsync(plan);
-        var oldPids = crashed.Pids.Values.ToArray();
-        // The "crash": the first up goes away without tearing down; its state file, namespaces and nodes remain.
+        crashed.MarkDetached();
+        // A detached cluster whose nodes run is not a leftover: a second up is refused without touching it.
+        (await Should.ThrowAsync<ClusterAlreadyRunningException>(() => LocalCluster.StartAsync(plan))).Message.ShouldContain("actornet down");
+        (await crashed.PingAsync(1, plan.Node(2).DataAddress)).ShouldBeTrue();
+        // The "crash": its nodes die without a teardown; state file, namespaces, bridge and segments remain.
+        foreach (var node in plan.Nodes)
+        {
+            crashed.KillNode(node.Id);
+        }
+
         File.Exists(plan.StatePath).ShouldBeTrue();
 
         var progress = new List<string>();
@@ -42,7 +50,6 @@ public sealed class LocalClusterLifecycleTests : IDisposable
         try
         {
             progress.ShouldContain(p => p.StartsWith("removed leftovers of an earlier run:", StringComparison.Ordinal) && p.Contains("namespace " + plan.Nodes[0].Namespace, StringComparison.Ordinal));
-            oldPids.ShouldAllBe(pid => !IsRunning(pid));
             (await cluster.PingAsync(1, plan.Node(2).DataAddress)).ShouldBeTrue();
         }
         finally
