@@ -3,7 +3,7 @@
 # Runs on a fresh CI machine as root; Debian packages only.
 set -euo pipefail
 need=()
-for pair in "ip:iproute2" "ping:iputils-ping" "nft:nftables" "python3:python3"; do
+for pair in "ip:iproute2" "ping:iputils-ping" "nft:nftables" "python3:python3" "iperf3:iperf3" "vde_switch:vde2" "ethtool:ethtool"; do
   cmd=${pair%%:*}; pkg=${pair##*:}
   command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
 done

@@ -13,7 +13,7 @@ internal static class BenchCommand
     [
         RingsBenchCommand.Create,
         BenchClusterCommand.Create,
-        TapPlaceholder,
+        BenchTapCommand.Create,
     ];
 
     /// <summary>Builds the verb and its benchmark subcommands.</summary>
@@ -25,14 +25,6 @@ internal static class BenchCommand
             command.Subcommands.Add(create(context));
         }
 
-        return command;
-    }
-
-    private static Command TapPlaceholder(CliContext context)
-    {
-        var command = new Command("tap", "iperf3 and ping through ActorNet, a veth pair and vde_switch, side by side.");
-        command.Options.Add(new Option<bool>("--json") { Description = "Print rows of JSON." });
-        command.SetAction(_ => NotAvailable.Report(context, "bench tap", "the local-network issue (issue 6)"));
         return command;
     }
 }
