@@ -21,12 +21,12 @@ internal static partial class LocalNetworkLog
     public static partial void AdapterUp(ILogger logger, string adapter, string mac, string address, int mtu, bool offloads);
 
     /// <summary>Rings to a peer were connected.</summary>
-    [LoggerMessage(EventId = 5003, EventName = "RingConnected", Level = LogLevel.Information, Message = "Connected rings with node {PeerId} (incarnation {Incarnation}); forwarding snapshot {Version}")]
-    public static partial void RingConnected(ILogger logger, int peerId, ulong incarnation, long version);
+    [LoggerMessage(EventId = 5003, EventName = "RingConnected", Level = LogLevel.Information, Message = "Connected rings with node {PeerId} (incarnation {PeerIncarnation}); forwarding snapshot {Version}")]
+    public static partial void RingConnected(ILogger logger, int peerId, ulong peerIncarnation, long version);
 
     /// <summary>Rings to a peer were released.</summary>
-    [LoggerMessage(EventId = 5004, EventName = "RingReleased", Level = LogLevel.Warning, Message = "Released rings with node {PeerId} (incarnation {Incarnation}, {Reason}): transmit ring marked down, segment unmapped; forwarding snapshot {Version}")]
-    public static partial void RingReleased(ILogger logger, int peerId, ulong incarnation, string reason, long version);
+    [LoggerMessage(EventId = 5004, EventName = "RingReleased", Level = LogLevel.Warning, Message = "Released rings with node {PeerId} (incarnation {PeerIncarnation}, {Reason}): transmit ring marked down, segment unmapped; forwarding snapshot {Version}")]
+    public static partial void RingReleased(ILogger logger, int peerId, ulong peerIncarnation, string reason, long version);
 
     /// <summary>Connecting to a peer failed; retried at the next scan.</summary>
     [LoggerMessage(EventId = 5005, EventName = "RingConnectFailed", Level = LogLevel.Warning, Message = "Could not connect rings with node {PeerId}: {Reason}")]
