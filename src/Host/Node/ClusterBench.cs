@@ -150,11 +150,8 @@ public static class ClusterBench
             return;
         }
 
-        // Default settings except a longer acceptable heartbeat pause: on a small, heavily shared host the start-up of
-        // sixteen processes starves heartbeats for seconds and phi (rightly) suspects members, which would measure
-        // the host's overload instead of how fast one change spreads.
-        await using var nodes = new NodeProcesses(n, "failure-detector.acceptable-heartbeat-pause = 15s");
-        progress($"convergence: starting {n} nodes of cluster {nodes.Name} (acceptable-heartbeat-pause = 15s)");
+        await using var nodes = new NodeProcesses(n);
+        progress($"convergence: starting {n} nodes of cluster {nodes.Name}");
         try
         {
             await ConvergenceRunAsync(nodes, n, result, joins, progress).ConfigureAwait(false);
