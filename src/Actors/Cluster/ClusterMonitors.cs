@@ -62,11 +62,10 @@ internal sealed class ClusterHeartbeatActor : ReceiveActor
         _ring = new HeartbeatNodeRing(_node.SelfUniqueAddress, nodes, m.Unreachable, _node.Settings.FailureDetector.MonitoredByNrOfMembers);
         foreach (var gone in before.Except(_ring.MyReceivers))
         {
+            // No longer monitored by this node (left, or the ring moved it to other monitors as members joined):
+            // its detector would only see silence from now on and must not make it unreachable.
             _receiverRefs.Remove(gone);
-            if (!nodes.Contains(gone))
-            {
-                _node.FailureDetectors.Remove(gone.Address);
-            }
+            _node.FailureDetectors.Remove(gone.Address);
         }
 
         foreach (var added in _ring.MyReceivers.Except(before))

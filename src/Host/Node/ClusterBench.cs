@@ -333,7 +333,7 @@ public static class ClusterBench
         }
 
         result.CrashToRemovedCrossNetnsMs = samples.Count > 0 ? Percentile(samples, 50) : null;
-        result.CrossNetnsNote = "default settings; the nodes share this host's /dev/shm root, so the same-host fast path applies across namespaces";
+        result.CrossNetnsNote = "default settings; the nodes share the /dev/shm root of this host, so the same-host fast path applies across namespaces";
     }
 
     internal static double Percentile(List<double> values, double p)

@@ -39,9 +39,9 @@ public sealed class ClusterNodeTests : TestKit.TestKit
             actornet.node.remoting { hostname = "127.0.0.1", port = 0 }
             """).WithFallback(ConfigReader.Reference).Resolve());
 
-    private ClusterNode StartNode(ActorSystem system, int seedPort, int port, ClusterNodeOptions? options = null)
+    private ClusterNode StartNode(ActorSystem system, int seedPort, int port, ClusterNodeOptions? options = null, string extra = "")
     {
-        var settings = Settings(seedPort);
+        var settings = Settings(seedPort, extra);
         var transport = new RemoteTransport(system, RemoteTransportSettings.From(settings, RemoteTransportSettings.NewUid()) with { Port = port }, ClusterNode.CreateSerializerRegistry(256 * 1024), LoggerFactory);
         transport.Start();
         _transports.Add(transport);
@@ -151,6 +151,42 @@ public sealed class ClusterNodeTests : TestKit.TestKit
         (await other.LeaveAsync(Dilated(TimeSpan.FromSeconds(10)))).ShouldBeTrue();
         AwaitCondition(() => seed.State.Members.Count == 1, Dilated(TimeSpan.FromSeconds(10)));
         (await other.WhenRemoved).ShouldContain("left");
+    }
+
+    [Fact]
+    public async Task Heartbeats_RingMovesAsMembersJoin_NoFalseUnreachable()
+    {
+        // One monitor per member: each join moves receivers around the ring; a detector left behind for a peer this
+        // node no longer heartbeats would turn it unreachable once the acceptable pause (500 ms here) has passed.
+        int seedPort = FreePort();
+        const string ring = "failure-detector.monitored-by-nr-of-members = 1";
+        var systems = new List<ActorSystem>();
+        try
+        {
+            var nodes = new List<ClusterNode> { StartNode(Sys, seedPort, seedPort, extra: ring) };
+            await nodes[0].WhenUp.WaitAsync(Dilated(TimeSpan.FromSeconds(10)));
+            for (int i = 0; i < 3; i++)
+            {
+                var system = ActorSystem.Create("cluster-node-ring-" + i, ConfigurationFactory.Empty, LoggerFactory);
+                systems.Add(system);
+                nodes.Add(StartNode(system, seedPort, 0, extra: ring));
+                await nodes[^1].WhenUp.WaitAsync(Dilated(TimeSpan.FromSeconds(10)));
+            }
+
+            AwaitCondition(() => nodes.All(n => n.State.Members.Count == 4 && n.State.Convergence()), Dilated(TimeSpan.FromSeconds(10)));
+            await Task.Delay(TimeSpan.FromSeconds(2.5));
+            foreach (var node in nodes)
+            {
+                node.State.Reachability.IsAllReachable.ShouldBeTrue($"{node.SelfUniqueAddress} sees {node.State.Reachability}");
+            }
+        }
+        finally
+        {
+            foreach (var system in systems)
+            {
+                await system.Terminate();
+            }
+        }
     }
 
     protected override void Dispose(bool disposing)
