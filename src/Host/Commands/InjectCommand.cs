@@ -40,7 +40,7 @@ internal static class InjectCommand
             }
 
             var loaded = ConfigLoader.Load(load);
-            var client = ClusterClient.Start(loaded.Config);
+            var client = ClusterClient.Start(loaded.Config, hostname: ClusterClient.LocalAddressTowards(plan[0].Target));
             int failures = 0;
             try
             {

@@ -38,7 +38,7 @@ internal static class StatusCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var client = ClusterClient.Start(loaded.Config);
+            var client = ClusterClient.Start(loaded.Config, hostname: ClusterClient.LocalAddressTowards(targets[0].Address));
             try
             {
                 foreach (var (label, address) in targets)

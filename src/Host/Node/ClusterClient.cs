@@ -43,6 +43,32 @@ public sealed class ClusterClient : IAsyncDisposable
     }
 
     /// <summary>
+    /// The local IP address the kernel would send from to reach <paramref name="node"/> (a connected UDP socket sends
+    /// nothing but learns its route), so that the node can connect back to a client listening there — e.g. the
+    /// management bridge's address for a cluster started by <c>actornet up</c>, whose nodes cannot reach this
+    /// namespace's 127.0.0.1. Null when there is no route or the host does not resolve.
+    /// </summary>
+    public static string? LocalAddressTowards(Address node)
+    {
+        try
+        {
+            var ip = System.Net.IPAddress.TryParse(node.Host, out var parsed) ? parsed : System.Net.Dns.GetHostAddresses(node.Host).FirstOrDefault();
+            if (ip is null)
+            {
+                return null;
+            }
+
+            using var probe = new System.Net.Sockets.Socket(ip.AddressFamily, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+            probe.Connect(new System.Net.IPEndPoint(ip, node.Port));
+            return (probe.LocalEndPoint as System.Net.IPEndPoint)?.Address.ToString();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Sends <paramref name="message"/> to <paramref name="path"/> on <paramref name="node"/> and returns the first
     /// reply, or null after <paramref name="timeout"/> (node down, wrong secret, wrong cluster).
     /// </summary>

@@ -37,6 +37,12 @@ public sealed class ClusterState
     /// <summary>Node addresses on the shared-memory network, by node id (for <c>exec</c> users and status).</summary>
     public SortedDictionary<int, string> DataAddresses { get; set; } = [];
 
+    /// <summary>
+    /// Node remoting endpoints ("ip:port" on the management network), by node id: <c>up</c> moves remoting off the
+    /// file's addresses, so <c>status</c> and <c>inject</c> must dial these while the cluster runs.
+    /// </summary>
+    public SortedDictionary<int, string> RemotingEndpoints { get; set; } = [];
+
     /// <summary>Reads a state file; null when missing or unreadable (a corrupt file is reported by the caller).</summary>
     public static ClusterState? TryRead(string path)
     {

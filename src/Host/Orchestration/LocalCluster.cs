@@ -85,6 +85,7 @@ public sealed class LocalCluster : IAsyncDisposable
         foreach (var n in plan.Nodes)
         {
             state.DataAddresses[n.Id] = n.DataAddress.ToString();
+            state.RemotingEndpoints[n.Id] = string.Create(CultureInfo.InvariantCulture, $"{n.ManagementAddress}:{n.RemotingPort}");
         }
 
         var cluster = new LocalCluster(plan, state, log);
