@@ -223,7 +223,7 @@ public sealed class LocalNetworkComponent : IDisposable
         if (inspection.Exists)
         {
             SharedSegment.Remove(path);
-            LocalNetworkLog.SegmentReclaimed(logger, path, inspection.Reason);
+            ActorNet.Host.Node.NodeLog.SegmentReclaimed(logger, path, inspection.Reason);
         }
 
         bool offloads = options.UsesOffloads;

@@ -12,10 +12,6 @@ internal static partial class LocalNetworkLog
     [LoggerMessage(EventId = 5000, EventName = "SegmentCreated", Level = LogLevel.Information, Message = "Segment {Path} created for node {NodeId}, incarnation {Incarnation}, {Bytes} bytes, receive rings for peers {Peers}")]
     public static partial void SegmentCreated(ILogger logger, string path, int nodeId, ulong incarnation, long bytes, string peers);
 
-    /// <summary>A leftover segment of a dead earlier run was removed.</summary>
-    [LoggerMessage(EventId = 5001, EventName = "SegmentReclaimed", Level = LogLevel.Warning, Message = "Removed leftover segment {Path}: {Reason}")]
-    public static partial void SegmentReclaimed(ILogger logger, string path, string reason);
-
     /// <summary>The adapter is up.</summary>
     [LoggerMessage(EventId = 5002, EventName = "AdapterUp", Level = LogLevel.Information, Message = "Adapter {Adapter} up: MAC {Mac}, address {Address}, MTU {Mtu}, offloads {Offloads}")]
     public static partial void AdapterUp(ILogger logger, string adapter, string mac, string address, int mtu, bool offloads);
