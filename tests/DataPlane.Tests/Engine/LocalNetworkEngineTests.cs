@@ -53,6 +53,35 @@ public sealed class LocalNetworkEngineTests : IDisposable
         link.Counters.RxBytes.ShouldBe(ba.Length);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Receive_SleepingReceiverFrameOnASecondRing_IsWokenByTheDoorbellAndDelivers(bool broadcast)
+    {
+        var a = Start(1, [2, 3], NotificationMode.Interrupt);
+        var b = Start(2, [1, 3], NotificationMode.Interrupt);
+        var c = Start(3, [1, 2], NotificationMode.Interrupt);
+        Connect(a, b);
+        Connect(a, c);
+        Connect(b, a);
+        Connect(c, a);
+
+        // Traffic on the first ring (from b), then a goes back to sleep on its doorbell.
+        var first = FrameBuilder.Ethernet(a.Mac, b.Mac, 0x0800, Payload(100, 5));
+        b.Inject(first);
+        a.Receive().ShouldBe(first);
+        long sleeps = a.Engine.ReceiveSleeps;
+        WaitFor(() => a.Engine.IsReceiverSleeping && a.Engine.ReceiveSleeps > sleeps);
+
+        // A frame on another ring (c's unicast ring, or c's broadcast ring) must wake it through the doorbell.
+        var second = broadcast
+            ? FrameBuilder.Ethernet(MacAddress.Broadcast, c.Mac, 0x0806, Payload(28, 6))
+            : FrameBuilder.Ethernet(a.Mac, c.Mac, 0x0800, Payload(300, 6));
+        c.Inject(second);
+        a.Receive().ShouldBe(second);
+        WaitFor(() => c.Engine.DoorbellsRung >= 1);
+    }
+
     [Fact]
     public void Broadcast_ThreeNodes_ReachesEveryOtherNodeOnce()
     {
