@@ -77,6 +77,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
     private long _txPasses;
     private long _rxPasses;
     private long _rxSleeps;
+    private long _multicastFiltered;
     private long _doorbellsRung;
     private bool _castDirty;
     private bool _disposed;
@@ -156,6 +157,16 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
 
     /// <summary>Whether this node's receive poller currently announces that it sleeps on its doorbell. Any thread.</summary>
     public bool IsReceiverSleeping => Doorbell.IsReceiverSleeping(_own);
+
+    /// <summary>
+    /// The IPv4 multicast groups this node's kernel joined on its adapter, learnt by snooping the IGMP reports it
+    /// sends (transmit poller); the receive poller hands a peer's multicast frame to the adapter only for these groups
+    /// (and link-local 224.0.0.0/24).
+    /// </summary>
+    public MulticastGroupTable LocalGroups { get; } = new();
+
+    /// <summary>IPv4 multicast frames read from peers' cast rings and not delivered because this node's kernel did not join the group. Any thread.</summary>
+    public long MulticastFiltered => Volatile.Read(ref _multicastFiltered);
 
     /// <summary>True while the pollers run.</summary>
     public bool IsRunning => _tx is not null && !_stopping;
@@ -436,6 +447,11 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
 
     private void Forward(Links links, ReadOnlySpan<byte> frame, in FrameOffload offload)
     {
+        if (frame.Length > 23 && (frame[0] & 1) != 0 && frame[23] == 2)
+        {
+            IgmpSnooper.Observe(frame, LocalGroups); // our kernel joins/leaves a group (IPv4 protocol 2)
+        }
+
         var decision = _forwarder.Decide(frame, Environment.TickCount64);
         switch (decision.Action)
         {
@@ -653,10 +669,30 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
                 continue; // a group this node did not join
             }
 
+            if (!KernelJoined(frame, flags))
+            {
+                _multicastFiltered++;
+                continue;
+            }
+
             Deliver(link, frame, flags);
         }
 
         return n;
+    }
+
+    // Receive poller: false only for an IPv4 multicast frame to a group this node's kernel did not join (snooped
+    // IGMP); broadcast, link-local groups, non-IPv4 multicast (IPv6/MLD is not snooped) and anything unparsable pass.
+    private bool KernelJoined(ReadOnlySpan<byte> payload, SlotFlags flags)
+    {
+        var frame = (flags & SlotFlags.Offload) != 0 && payload.Length >= FrameOffload.Size ? payload[FrameOffload.Size..] : payload;
+        if (frame.Length < 34 || (frame[0] & 1) == 0 || frame[0] == 0xFF || frame[12] != 0x08 || frame[13] != 0x00)
+        {
+            return true;
+        }
+
+        uint group = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frame[30..]);
+        return !MulticastGroupTable.IsMulticast(group) || LocalGroups.Accepts(group);
     }
 
     private void Deliver(PeerLink link, ReadOnlySpan<byte> payload, SlotFlags flags)
