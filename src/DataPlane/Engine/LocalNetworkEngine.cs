@@ -511,7 +511,14 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
     private bool WaitForSlot(Links links, PeerLink link, out Span<byte> slot)
     {
         var tx = link.Tx;
-        tx.Publish(); // let the receiver see what we have before waiting for it
+        tx.Publish(); // let the receiver see what we have before waiting for it, and wake it if it sleeps
+        Interlocked.MemoryBarrier();
+        if (Doorbell.RingIfSleeping(link.Segment))
+        {
+            _doorbellsRung++;
+        }
+
+        link.TxDirty = false;
         if (_options.FullPolicy == FullPolicy.Backpressure)
         {
             long deadline = Environment.TickCount64 + Math.Max(1, (long)_options.BackpressureLimit.TotalMilliseconds);
