@@ -8,11 +8,11 @@ namespace ActorNet.DataPlane.Abi;
 /// </summary>
 public static class ShmLayout
 {
-    /// <summary>Segment magic, ASCII "ANSHM001" little-endian; bumped together with <see cref="AbiVersion"/>.</summary>
-    public const ulong SegmentMagic = 0x3130304D48534E41UL;
+    /// <summary>Segment magic, ASCII "ANSHM002" little-endian; bumped together with <see cref="AbiVersion"/>.</summary>
+    public const ulong SegmentMagic = 0x3230304D48534E41UL;
 
     /// <summary>Version of this layout; bumped together with <see cref="SegmentMagic"/>.</summary>
-    public const uint AbiVersion = 1;
+    public const uint AbiVersion = 2;
 
     /// <summary>Cache-line size assumed for separating fields written by different processes.</summary>
     public const int CacheLineSize = 64;
@@ -100,6 +100,10 @@ public static class ShmLayout
     public const int SegRingTableOffsetOffset = 48;
     /// <summary>SegmentHeader.Heartbeat (u64, own cache line).</summary>
     public const int SegHeartbeatOffset = 64;
+    /// <summary>SegmentHeader.Doorbell (i32 futex word, own cache line): bumped by any sender that woke the owner's receive poller.</summary>
+    public const int SegDoorbellOffset = 128;
+    /// <summary>SegmentHeader.ReceiverSleeping (i32): 1 while the owner's receive poller is (about to be) asleep on the doorbell.</summary>
+    public const int SegReceiverSleepingOffset = 132;
 
     // RingTableEntry field offsets.
     /// <summary>RingTableEntry.Kind (u32).</summary>

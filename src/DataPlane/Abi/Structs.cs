@@ -74,6 +74,8 @@ internal struct SegmentHeader
     [FieldOffset(ShmLayout.SegRingTableCountOffset)] public uint RingTableCount;   // owner, once
     [FieldOffset(ShmLayout.SegRingTableOffsetOffset)] public ulong RingTableOffset; // owner, once
     [FieldOffset(ShmLayout.SegHeartbeatOffset)] public long Heartbeat;       // owner only, volatile, own cache line
+    [FieldOffset(ShmLayout.SegDoorbellOffset)] public int Doorbell;          // any sender (interlocked increment) / owner's receive poller waits (futex)
+    [FieldOffset(ShmLayout.SegReceiverSleepingOffset)] public int ReceiverSleeping; // owner sets 1 (full fence); a sender exchanges to 0 before ringing
 }
 
 /// <summary>One entry of the ring table. Written by the owner at create; read by peers to find their region.</summary>

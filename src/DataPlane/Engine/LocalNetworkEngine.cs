@@ -54,6 +54,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
     public const int BroadcastRingIndex = 0;
 
     private const int Batch = 64;
+    private const long DoorbellSafetyNetMicroseconds = 100_000;
     private static readonly TimeSpan s_claimTimeout = TimeSpan.FromMilliseconds(2);
 
     private readonly SharedSegment _own;
@@ -75,6 +76,10 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
     private volatile bool _stopping;
     private long _txPasses;
     private long _rxPasses;
+    private long _rxSleeps;
+    private long _multicastFiltered;
+    private long _doorbellsRung;
+    private bool _castDirty;
     private bool _disposed;
 
     /// <summary>
@@ -144,6 +149,25 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
     /// <summary>Number of multicast rings in this node's segment.</summary>
     public int MulticastRingCount => _multicast.Length;
 
+    /// <summary>Times the receive poller went to sleep on this node's doorbell (found every ring empty after announcing it). Any thread.</summary>
+    public long ReceiveSleeps => Volatile.Read(ref _rxSleeps);
+
+    /// <summary>Times the transmit poller woke a sleeping peer receive poller through its doorbell. Any thread.</summary>
+    public long DoorbellsRung => Volatile.Read(ref _doorbellsRung);
+
+    /// <summary>Whether this node's receive poller currently announces that it sleeps on its doorbell. Any thread.</summary>
+    public bool IsReceiverSleeping => Doorbell.IsReceiverSleeping(_own);
+
+    /// <summary>
+    /// The IPv4 multicast groups this node's kernel joined on its adapter, learnt by snooping the IGMP reports it
+    /// sends (transmit poller); the receive poller hands a peer's multicast frame to the adapter only for these groups
+    /// (and link-local 224.0.0.0/24).
+    /// </summary>
+    public MulticastGroupTable LocalGroups { get; } = new();
+
+    /// <summary>IPv4 multicast frames read from peers' cast rings and not delivered because this node's kernel did not join the group. Any thread.</summary>
+    public long MulticastFiltered => Volatile.Read(ref _multicastFiltered);
+
     /// <summary>True while the pollers run.</summary>
     public bool IsRunning => _tx is not null && !_stopping;
 
@@ -176,6 +200,8 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
             rx = _rx;
             _stopping = true;
         }
+
+        Doorbell.RingIfSleeping(_own);
 
         tx?.Join();
         rx?.Join();
@@ -226,6 +252,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
                 SetRingDown(_own, peerNodeId, down: false);
                 var link = new PeerLink(peerNodeId, peerSegment, tx, receiver, readers.ToArray(), counters);
                 Volatile.Write(ref _links, _links.With(link));
+                Doorbell.RingIfSleeping(_own); // the receive poller re-reads the link table now, not after its safety-net sleep
                 _states[peerNodeId] = LinkState.Up;
                 _incarnations[peerNodeId] = peerSegment.Incarnation;
             }
@@ -310,6 +337,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
         SetRingDown(link.Segment, _localId, down: true);
         SetRingDown(_own, peerNodeId, down: true);
         Volatile.Write(ref _links, _links.Without(peerNodeId));
+        Doorbell.RingIfSleeping(_own);
         WaitForPollersToPass();
         link.Segment.Dispose();
         _states[peerNodeId] = LinkState.Down;
@@ -333,6 +361,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
                 throw new TimeoutException($"the data-plane pollers of node {_localId} did not move on within 10 s; refusing to unmap a peer segment they may still use.");
             }
 
+            Doorbell.RingIfSleeping(_own); // a receive poller asleep on its doorbell would otherwise pass only after its safety-net timeout
             Thread.Sleep(1);
         }
     }
@@ -379,6 +408,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
 
             if (n > 0)
             {
+                RingDoorbells(active);
                 idle = 0;
                 continue;
             }
@@ -394,8 +424,34 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
         }
     }
 
+    // Transmit poller, after publishing a batch: a full fence (pairs with the receiver's "announce sleeping, fence,
+    // re-check every ring"), then the doorbell of every node that has something new to read: the destination of each
+    // unicast ring written, and every connected peer when this node's broadcast/multicast rings were written. A
+    // doorbell costs one read of the peer's flag unless that peer sleeps.
+    private void RingDoorbells(PeerLink[] active)
+    {
+        Interlocked.MemoryBarrier();
+        bool cast = _castDirty;
+        _castDirty = false;
+        for (int i = 0; i < active.Length; i++)
+        {
+            var link = active[i];
+            if ((cast || link.TxDirty) && Doorbell.RingIfSleeping(link.Segment))
+            {
+                _doorbellsRung++;
+            }
+
+            link.TxDirty = false;
+        }
+    }
+
     private void Forward(Links links, ReadOnlySpan<byte> frame, in FrameOffload offload)
     {
+        if (frame.Length > 23 && (frame[0] & 1) != 0 && frame[23] == 2)
+        {
+            IgmpSnooper.Observe(frame, LocalGroups); // our kernel joins/leaves a group (IPv4 protocol 2)
+        }
+
         var decision = _forwarder.Decide(frame, Environment.TickCount64);
         switch (decision.Action)
         {
@@ -447,6 +503,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
 
         frame.CopyTo(slot[prefix..]);
         tx.Commit(frame.Length + prefix, prefix != 0 ? SlotFlags.Offload : SlotFlags.None);
+        link.TxDirty = true;
         link.Counters._txFrames++;
         link.Counters._txBytes += frame.Length;
     }
@@ -454,7 +511,14 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
     private bool WaitForSlot(Links links, PeerLink link, out Span<byte> slot)
     {
         var tx = link.Tx;
-        tx.Publish(); // let the receiver see what we have before waiting for it
+        tx.Publish(); // let the receiver see what we have before waiting for it, and wake it if it sleeps
+        Interlocked.MemoryBarrier();
+        if (Doorbell.RingIfSleeping(link.Segment))
+        {
+            _doorbellsRung++;
+        }
+
+        link.TxDirty = false;
         if (_options.FullPolicy == FullPolicy.Backpressure)
         {
             long deadline = Environment.TickCount64 + Math.Max(1, (long)_options.BackpressureLimit.TotalMilliseconds);
@@ -513,6 +577,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
 
         if (ok)
         {
+            _castDirty = true;
             CastCounters._txFrames++;
             CastCounters._txBytes += frame.Length;
         }
@@ -529,7 +594,6 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
     {
         var buffer = GC.AllocateArray<byte>(SlotCapacity, pinned: true);
         int idle = 0;
-        PeerLink? lastActive = null;
         while (!_stopping)
         {
             Interlocked.Increment(ref _rxPasses);
@@ -547,11 +611,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
                 }
 
                 link.SyncReceiverCounters();
-                if (n > 0)
-                {
-                    lastActive = link;
-                    total += n;
-                }
+                total += n;
             }
 
             if (total > 0)
@@ -567,17 +627,40 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
                 continue;
             }
 
-            if (active.Length == 0)
+            // Sleep on this node's doorbell, which every sender rings after publishing to any ring we read: announce
+            // "sleeping" (full fence), re-check every ring, and only then wait; the bounded wait is a safety net only.
+            int bell = Doorbell.PrepareToSleep(_own);
+            if (_stopping || !ReferenceEquals(Volatile.Read(ref _links), links) || AnyPending(active))
             {
-                Thread.Sleep((int)Math.Clamp(_options.MaxSleep.TotalMilliseconds, 1, 10));
+                Doorbell.Awake(_own);
                 continue;
             }
 
-            // One futex can be slept on at a time: sleep on the most recently active unicast ring (woken by its
-            // sender) and look at every other source again after at most 1 ms.
-            var waitOn = lastActive is not null && links.ByNode.ContainsKey(lastActive.NodeId) ? lastActive : active[0];
-            waitOn.Rx.WaitForFrames(NotificationMode.Interrupt, TimeSpan.FromMilliseconds(Math.Clamp(_options.MaxSleep.TotalMilliseconds, 0.1, 1)));
+            _rxSleeps++;
+            Doorbell.Wait(_own, bell, DoorbellSafetyNetMicroseconds);
         }
+    }
+
+    private static bool AnyPending(PeerLink[] active)
+    {
+        for (int i = 0; i < active.Length; i++)
+        {
+            var link = active[i];
+            if (link.Rx.Available() != 0)
+            {
+                return true;
+            }
+
+            for (int r = 0; r < link.Casts.Length; r++)
+            {
+                if (link.Casts[r].Reader.HasPending)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private int DrainCast(PeerLink link, CastSource source, byte[] buffer)
@@ -593,10 +676,30 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
                 continue; // a group this node did not join
             }
 
+            if (!KernelJoined(frame, flags))
+            {
+                _multicastFiltered++;
+                continue;
+            }
+
             Deliver(link, frame, flags);
         }
 
         return n;
+    }
+
+    // Receive poller: false only for an IPv4 multicast frame to a group this node's kernel did not join (snooped
+    // IGMP); broadcast, link-local groups, non-IPv4 multicast (IPv6/MLD is not snooped) and anything unparsable pass.
+    private bool KernelJoined(ReadOnlySpan<byte> payload, SlotFlags flags)
+    {
+        var frame = (flags & SlotFlags.Offload) != 0 && payload.Length >= FrameOffload.Size ? payload[FrameOffload.Size..] : payload;
+        if (frame.Length < 34 || (frame[0] & 1) == 0 || frame[0] == 0xFF || frame[12] != 0x08 || frame[13] != 0x00)
+        {
+            return true;
+        }
+
+        uint group = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frame[30..]);
+        return !MulticastGroupTable.IsMulticast(group) || LocalGroups.Accepts(group);
     }
 
     private void Deliver(PeerLink link, ReadOnlySpan<byte> payload, SlotFlags flags)
@@ -690,6 +793,9 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
         public ushort NodeId { get; }
 
         public SharedSegment Segment { get; }
+
+        // Transmit poller only: frames were committed to Tx since the last doorbell pass.
+        public bool TxDirty { get; set; }
 
         public SpscSender Tx { get; }
 

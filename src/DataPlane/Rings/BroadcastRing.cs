@@ -226,6 +226,9 @@ internal sealed unsafe class BroadcastReader
     /// <summary>Next position this reader will read.</summary>
     public ulong Cursor => _cursor;
 
+    /// <summary>Whether the writer has published past this reader's cursor (acquire read of WriteIndex; no side effect).</summary>
+    public bool HasPending => Volatile.Read(ref _g.Control->WriteIndex) != _cursor;
+
     /// <summary>
     /// Copies the next intact frame into <paramref name="destination"/> (which must hold <see cref="MaxFrameLength"/>
     /// bytes); false when there is none yet. Bounded work per call.

@@ -341,7 +341,7 @@ public sealed class LocalNetworkComponent : IDisposable
             _started,
             DateTime.UtcNow,
             links,
-            new CastStatusRow(c.TxFrames, c.TxBytes, c.TxDropFull),
+            new CastStatusRow(c.TxFrames, c.TxBytes, c.TxDropFull, Engine.MulticastFiltered, Engine.LocalGroups.Groups().Select(g => $"{g >> 24}.{(g >> 16) & 0xFF}.{(g >> 8) & 0xFF}.{g & 0xFF}").ToArray()),
             new AdapterStatusRow(a.FramesRead, a.BytesRead, a.FramesWritten, a.BytesWritten, a.Runts, a.Oversize, a.Garbled, a.WriteDrops),
             new ForwardingStatusRow(f.Unicast + f.UnicastLearnt, f.Broadcast, f.MulticastRing + f.MulticastFlooded, f.UnknownUnicastFlooded, f.DroppedRingDown, f.DroppedRunt + f.DroppedBadSource, f.DroppedToSelf, f.DroppedNoBroadcastRing),
             _memberStatus?.Invoke(_segment.Incarnation) ?? string.Empty);

@@ -22,7 +22,9 @@ public sealed record LinkStatusRow(int Peer, string State, ulong PeerIncarnation
 /// <param name="TxFrames">Frames written.</param>
 /// <param name="TxBytes">Bytes written.</param>
 /// <param name="TxDropFull">Dropped: claim not obtained or frame too large.</param>
-public sealed record CastStatusRow(long TxFrames, long TxBytes, long TxDropFull);
+/// <param name="RxMulticastFiltered">IPv4 multicast frames read from peers' cast rings and not delivered because this node's kernel did not join the group (IGMP snooping).</param>
+/// <param name="JoinedGroups">IPv4 multicast groups this node's kernel joined on its adapter, as snooped from its IGMP reports (dotted quads).</param>
+public sealed record CastStatusRow(long TxFrames, long TxBytes, long TxDropFull, long RxMulticastFiltered = 0, IReadOnlyList<string>? JoinedGroups = null);
 
 /// <summary>The adapter's counters.</summary>
 /// <param name="FramesRead">Frames read from the OS.</param>

@@ -38,6 +38,8 @@ public class ShmLayoutTests
         Off<SegmentHeader>(nameof(SegmentHeader.RingTableCount)).ShouldBe(44);
         Off<SegmentHeader>(nameof(SegmentHeader.RingTableOffset)).ShouldBe(48);
         Off<SegmentHeader>(nameof(SegmentHeader.Heartbeat)).ShouldBe(64);
+        Off<SegmentHeader>(nameof(SegmentHeader.Doorbell)).ShouldBe(128);
+        Off<SegmentHeader>(nameof(SegmentHeader.ReceiverSleeping)).ShouldBe(132);
     }
 
     [Fact]
@@ -97,12 +99,12 @@ public class ShmLayoutTests
     }
 
     [Fact]
-    public void MagicAndVersion_AreTheVersion1Values()
+    public void MagicAndVersion_AreTheVersion2Values()
     {
         // A layout change must change both: this test is the reminder.
-        ShmLayout.AbiVersion.ShouldBe(1u);
-        ShmLayout.SegmentMagic.ShouldBe(0x3130304D48534E41UL);
-        System.Text.Encoding.ASCII.GetString(BitConverter.GetBytes(ShmLayout.SegmentMagic)).ShouldBe("ANSHM001");
+        ShmLayout.AbiVersion.ShouldBe(2u);
+        ShmLayout.SegmentMagic.ShouldBe(0x3230304D48534E41UL);
+        System.Text.Encoding.ASCII.GetString(BitConverter.GetBytes(ShmLayout.SegmentMagic)).ShouldBe("ANSHM002");
     }
 
     [Theory]

@@ -53,6 +53,35 @@ public sealed class LocalNetworkEngineTests : IDisposable
         link.Counters.RxBytes.ShouldBe(ba.Length);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Receive_SleepingReceiverFrameOnASecondRing_IsWokenByTheDoorbellAndDelivers(bool broadcast)
+    {
+        var a = Start(1, [2, 3], NotificationMode.Interrupt);
+        var b = Start(2, [1, 3], NotificationMode.Interrupt);
+        var c = Start(3, [1, 2], NotificationMode.Interrupt);
+        Connect(a, b);
+        Connect(a, c);
+        Connect(b, a);
+        Connect(c, a);
+
+        // Traffic on the first ring (from b), then a goes back to sleep on its doorbell.
+        var first = FrameBuilder.Ethernet(a.Mac, b.Mac, 0x0800, Payload(100, 5));
+        b.Inject(first);
+        a.Receive().ShouldBe(first);
+        long sleeps = a.Engine.ReceiveSleeps;
+        WaitFor(() => a.Engine.IsReceiverSleeping && a.Engine.ReceiveSleeps > sleeps);
+
+        // A frame on another ring (c's unicast ring, or c's broadcast ring) must wake it through the doorbell.
+        var second = broadcast
+            ? FrameBuilder.Ethernet(MacAddress.Broadcast, c.Mac, 0x0806, Payload(28, 6))
+            : FrameBuilder.Ethernet(a.Mac, c.Mac, 0x0800, Payload(300, 6));
+        c.Inject(second);
+        a.Receive().ShouldBe(second);
+        WaitFor(() => c.Engine.DoorbellsRung >= 1);
+    }
+
     [Fact]
     public void Broadcast_ThreeNodes_ReachesEveryOtherNodeOnce()
     {
@@ -101,6 +130,44 @@ public sealed class LocalNetworkEngineTests : IDisposable
         Thread.Sleep(100);
         c.Os.Pending.ShouldBe(0);
         a.Forwarder.Counters.MulticastRing.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Multicast_GroupJoinedByIgmpReport_DeliveredToTheJoinerAndFilteredAtTheOthers()
+    {
+        var a = Start(1, [2, 3]);
+        var b = Start(2, [1, 3]);
+        var c = Start(3, [1, 2]);
+        foreach (var (x, y) in new[] { (a, b), (a, c), (b, a), (b, c), (c, a), (c, b) })
+        {
+            Connect(x, y);
+        }
+
+        // b's kernel joins 239.1.1.3: its IGMPv2 report leaves through b's adapter and b's transmit poller snoops it.
+        var groupMac = MacAddress.Parse("01:00:5e:01:01:03");
+        var report = FrameBuilder.Ethernet(groupMac, b.Mac, 0x0800, FrameBuilder.Ipv4(0x0AC80002, 0xEF010103, 2, [0x16, 0, 0, 0, 0xEF, 1, 1, 3]));
+        b.Inject(report);
+        WaitFor(() => b.Engine.LocalGroups.Contains(0xEF010103));
+        WaitFor(() => c.Engine.MulticastFiltered == 1); // the report itself goes to the group, which c did not join
+
+        // Data to the group (unconfigured, so on a's broadcast ring): b delivers, c filters; link-local always passes.
+        var data = FrameBuilder.Ethernet(groupMac, a.Mac, 0x0800, FrameBuilder.Ipv4(0x0AC80001, 0xEF010103, 17, FrameBuilder.Udp(5000, 5000, Payload(64, 9))));
+        var mdns = FrameBuilder.Ethernet(MacAddress.Parse("01:00:5e:00:00:fb"), a.Mac, 0x0800, FrameBuilder.Ipv4(0x0AC80001, 0xE00000FB, 17, FrameBuilder.Udp(5353, 5353, Payload(32, 3))));
+        a.Inject(data);
+        a.Inject(mdns);
+
+        b.Receive().ShouldBe(data);
+        b.Receive().ShouldBe(mdns);
+        c.Receive().ShouldBe(mdns);
+        c.Engine.MulticastFiltered.ShouldBe(2);
+        c.Os.Pending.ShouldBe(0);
+        b.Engine.MulticastFiltered.ShouldBe(0);
+
+        // b's kernel leaves: later data is filtered at b too.
+        b.Inject(FrameBuilder.Ethernet(MacAddress.Parse("01:00:5e:00:00:02"), b.Mac, 0x0800, FrameBuilder.Ipv4(0x0AC80002, 0xE0000002, 2, [0x17, 0, 0, 0, 0xEF, 1, 1, 3])));
+        WaitFor(() => !b.Engine.LocalGroups.Contains(0xEF010103));
+        a.Inject(data);
+        WaitFor(() => b.Engine.MulticastFiltered == 1);
     }
 
     [Fact]

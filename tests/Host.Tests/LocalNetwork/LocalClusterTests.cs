@@ -84,6 +84,10 @@ public sealed class LocalClusterTests : IClassFixture<LocalClusterFixture>
         outsiderResult.ShouldBe("0 0");
         var status = Cluster.ReadStatus()[1]!;
         status.Forwarding.Multicast.ShouldBeGreaterThanOrEqualTo(Count);
+
+        // The outsider's data plane filtered the group's frames (IGMP snooping) instead of handing them to its kernel
+        // (the member delivered them: its transmit poller snooped its kernel's join; the join is gone once it exits).
+        await Eventually(() => Cluster.ReadStatus()[3]?.Cast.RxMulticastFiltered >= Count);
     }
 
     [Fact]
