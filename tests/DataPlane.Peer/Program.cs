@@ -7,12 +7,13 @@ using ActorNet.DataPlane.Segments;
 
 namespace ActorNet.DataPlane.Peer;
 
-public static class Program
+public static partial class Program
 {
     private static readonly CultureInfo s_inv = CultureInfo.InvariantCulture;
 
     public static int Main(string[] args)
     {
+        ExitWhenOrphaned();
         switch (args[0])
         {
             case "bench":
@@ -150,4 +151,28 @@ public static class Program
         Console.Out.Flush();
         return 0;
     }
+
+    /// <summary>
+    /// A peer whose test host died (crashed or killed) would otherwise spin on a full ring forever, owned by nobody:
+    /// a watchdog thread exits the process once its parent is gone (the kernel re-parents an orphan).
+    /// </summary>
+    private static void ExitWhenOrphaned()
+    {
+        int parent = getppid();
+        var watchdog = new Thread(() =>
+        {
+            while (getppid() == parent)
+            {
+                Thread.Sleep(250);
+            }
+
+            Console.Error.WriteLine($"peer {Environment.ProcessId}: parent {parent} is gone; exiting");
+            Environment.Exit(3);
+        })
+        { IsBackground = true, Name = "orphan-watchdog" };
+        watchdog.Start();
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc")]
+    private static partial int getppid();
 }
