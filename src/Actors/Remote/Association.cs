@@ -25,6 +25,7 @@ internal sealed class Association
     private readonly ReconnectBackoff _backoff;
     private readonly Random _random = new();
     private int _wake;
+    private int _reconnectRequested; // set by Disconnect (any thread); consumed by the write loop before it dequeues
     private int _queued;
     private Task? _loop;
     private Socket? _socket;
@@ -70,13 +71,24 @@ internal sealed class Association
         }
     }
 
+    /// <summary>
+    /// Drops the current connection (this side's decision, e.g. the peer restarted as a new incarnation). The write
+    /// loop sees the request before it takes anything off the queue, so what is queued — typically the reply to the
+    /// new incarnation's first message, such as an InitJoinAck — goes out on a fresh connection instead of being
+    /// written into the dead one. Any thread.
+    /// </summary>
     public void Disconnect(string reason)
     {
         var socket = Volatile.Read(ref _socket);
         if (socket is not null)
         {
+            Volatile.Write(ref _reconnectRequested, 1);
             RemoteLog.AssociationLost(_transport.Log, "to", Peer.ToString(), reason);
             RemoteTransport.CloseQuietly(socket);
+            if (Interlocked.Exchange(ref _wake, 1) == 0)
+            {
+                _signal.Release();
+            }
         }
     }
 
@@ -98,6 +110,10 @@ internal sealed class Association
                 socket = await ConnectAsync(token).ConfigureAwait(false);
                 attempt = 0;
                 await WriteLoopAsync(socket, token).ConfigureAwait(false);
+
+                // The write loop returns only when Disconnect asked for a new connection: keep the queue, reconnect now.
+                Volatile.Write(ref _socket, null);
+                RemoteTransport.CloseQuietly(socket);
             }
             catch (Exception ex) when (ex is SocketException or IOException or WireFormatException or TimeoutException or OperationCanceledException or ObjectDisposedException or HandshakeRefusedException)
             {
@@ -107,6 +123,7 @@ internal sealed class Association
                 }
 
                 Volatile.Write(ref _socket, null);
+                Volatile.Write(ref _reconnectRequested, 0); // this failure already ends the connection
                 if (socket is not null)
                 {
                     RemoteTransport.CloseQuietly(socket);
@@ -233,6 +250,11 @@ internal sealed class Association
                 }
 
                 Volatile.Write(ref _wake, 0);
+                if (Interlocked.Exchange(ref _reconnectRequested, 0) == 1)
+                {
+                    return;
+                }
+
                 long paused = _transport.PausedRemainingMs;
                 if (paused > 0)
                 {

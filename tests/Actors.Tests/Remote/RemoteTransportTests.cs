@@ -157,6 +157,29 @@ public sealed class RemoteTransportTests : TestKit.TestKit
         b.IsQuarantined(second.LocalAddress).ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task Reply_ToPeerRestartedAtTheSameAddress_IsNotLostWithTheOldConnection()
+    {
+        // A restarted node's first message (e.g. InitJoin) makes this side drop its connection to the old incarnation;
+        // the reply (InitJoinAck) must go out on a new connection, not into the dead one (it was lost, and the joiner
+        // retried only after seed-node-timeout).
+        var b = StartTransport();
+        Sys.ActorOf(Props.Create(() => new EchoActor()), "echo-restart");
+        var first = StartTransport();
+        int port = first.LocalAddress.Address.Port;
+        first.ActorFor(b.LocalAddress.Address, "/user/echo-restart").Tell(new ThroughputProbe(1), TestActor);
+        ExpectMsg<ThroughputProbe>(timeout: Dilated(TimeSpan.FromSeconds(5))).Sequence.ShouldBe(1);
+        await first.DisposeAsync();
+
+        for (int i = 2; i <= 4; i++)
+        {
+            var next = StartTransport(port: port);
+            next.ActorFor(b.LocalAddress.Address, "/user/echo-restart").Tell(new ThroughputProbe(i), TestActor);
+            ExpectMsg<ThroughputProbe>(timeout: Dilated(TimeSpan.FromSeconds(5))).Sequence.ShouldBe(i);
+            await next.DisposeAsync();
+        }
+    }
+
     protected override void Dispose(bool disposing)
     {
         foreach (var t in _transports)
