@@ -221,14 +221,7 @@ internal sealed class NodeProcessCluster : IAsyncDisposable
         }
     }
 
-    public static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
+    public static int FreePort() => ActorNet.Host.Node.NodeProcesses.FreePort();
 
     private static class Syscall
     {
