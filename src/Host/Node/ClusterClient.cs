@@ -62,8 +62,9 @@ public sealed class ClusterClient : IAsyncDisposable
             probe.Connect(new System.Net.IPEndPoint(ip, node.Port));
             return (probe.LocalEndPoint as System.Net.IPEndPoint)?.Address.ToString();
         }
-        catch (System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or ArgumentException)
         {
+            // no route, or a host name the resolver rejects: listen on the configured host instead
             return null;
         }
     }
