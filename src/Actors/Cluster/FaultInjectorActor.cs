@@ -69,9 +69,18 @@ internal sealed class FaultInjectorActor : ReceiveActor
                 Sender.Tell(new FaultReply(self, true, "crash"), Self);
                 var crash = _node.Options.Crash;
                 int code = (int)m.Value;
+                var transport = _node.Transport;
+                Address? requesterNode = (Sender as RemoteActorRef)?.Node;
                 _ = Task.Run(async () =>
                 {
-                    await Task.Delay(100).ConfigureAwait(false);
+                    // Exit once the acknowledgement is on the wire (it may need a new connection and handshake back to
+                    // the requester, which takes long on a loaded machine), but never later than 5 s.
+                    if (requesterNode is not null)
+                    {
+                        await transport.FlushAsync(requesterNode, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                    }
+
+                    await Task.Delay(20).ConfigureAwait(false);
                     crash(code);
                 });
                 return;

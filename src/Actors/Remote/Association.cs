@@ -27,6 +27,9 @@ internal sealed class Association
     private int _wake;
     private int _reconnectRequested; // set by Disconnect (any thread); consumed by the write loop before it dequeues
     private int _queued;
+    private long _accepted; // messages taken onto the queue, ever
+    private long _settled;  // of those, written to the socket or dropped
+    private int _inFlight;  // dequeued by the write loop, not yet settled (write loop only)
     private Task? _loop;
     private Socket? _socket;
     private IActorRef? _lastSender;
@@ -56,6 +59,7 @@ internal sealed class Association
             return;
         }
 
+        Interlocked.Increment(ref _accepted);
         _queue.Enqueue(new Outbound(recipient, message, sender));
         if (_loop is null)
         {
@@ -90,6 +94,27 @@ internal sealed class Association
                 _signal.Release();
             }
         }
+    }
+
+    /// <summary>
+    /// Waits until everything enqueued before this call has been handed to the kernel (or dropped); false after
+    /// <paramref name="timeout"/>. Data handed to the kernel is delivered even if this process exits right after.
+    /// </summary>
+    public async Task<bool> FlushAsync(TimeSpan timeout)
+    {
+        long target = Interlocked.Read(ref _accepted);
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (Interlocked.Read(ref _settled) < target)
+        {
+            if (Environment.TickCount64 >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(2).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     public Task StopAsync()
@@ -129,6 +154,8 @@ internal sealed class Association
                     RemoteTransport.CloseQuietly(socket);
                 }
 
+                Interlocked.Add(ref _settled, _inFlight); // the batch being written when the connection failed is lost
+                _inFlight = 0;
                 int dropped = DrainQueue();
                 var delay = _backoff.Delay(attempt, _random);
                 if (attempt < 3 || attempt % 20 == 0)
@@ -163,6 +190,7 @@ internal sealed class Association
         while (_queue.TryDequeue(out _))
         {
             Interlocked.Decrement(ref _queued);
+            Interlocked.Increment(ref _settled);
             n++;
         }
 
@@ -266,6 +294,7 @@ internal sealed class Association
                 while (_queue.TryDequeue(out var item))
                 {
                     Interlocked.Decrement(ref _queued);
+                    _inFlight++;
                     if (fault is not null && !fault.Passes(_random.NextDouble()))
                     {
                         continue;
@@ -278,6 +307,9 @@ internal sealed class Association
                             await socket.SendAsync(buffer.AsMemory(0, length), token).ConfigureAwait(false);
                             length = 0;
                         }
+
+                        Interlocked.Add(ref _settled, _inFlight - 1);
+                        _inFlight = 1;
 
                         await Task.Delay(TimeSpan.FromSeconds(1.0 / fault.MessagesPerSecond), token).ConfigureAwait(false);
                     }
@@ -293,6 +325,8 @@ internal sealed class Association
                     {
                         await socket.SendAsync(buffer.AsMemory(0, length), token).ConfigureAwait(false);
                         length = 0;
+                        Interlocked.Add(ref _settled, _inFlight);
+                        _inFlight = 0;
                     }
                 }
 
@@ -300,6 +334,9 @@ internal sealed class Association
                 {
                     await socket.SendAsync(buffer.AsMemory(0, length), token).ConfigureAwait(false);
                 }
+
+                Interlocked.Add(ref _settled, _inFlight);
+                _inFlight = 0;
             }
         }
         finally

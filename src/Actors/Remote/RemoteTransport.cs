@@ -269,6 +269,14 @@ public sealed class RemoteTransport : IAsyncDisposable
         RemoteLog.FaultApplied(_log, peer.ToString(), "disassociate");
     }
 
+    /// <summary>
+    /// Waits until every message queued for <paramref name="peer"/> so far has been written to its connection (handed
+    /// to the kernel, which delivers it even if this process exits next) or dropped; false after
+    /// <paramref name="timeout"/>. True at once when nothing was ever sent there.
+    /// </summary>
+    public Task<bool> FlushAsync(Address peer, TimeSpan timeout) =>
+        _associations.TryGetValue(peer, out var association) ? association.FlushAsync(timeout) : Task.FromResult(true);
+
     /// <summary>Stops reading and writing for <paramref name="duration"/> (messages wait in the queues).</summary>
     public void Pause(TimeSpan duration)
     {

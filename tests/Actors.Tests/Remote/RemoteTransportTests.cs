@@ -123,6 +123,25 @@ public sealed class RemoteTransportTests : TestKit.TestKit
     }
 
     [Fact]
+    public async Task FlushAsync_WaitsUntilQueuedMessagesAreWritten()
+    {
+        var a = StartTransport();
+        var b = StartTransport();
+        (await a.FlushAsync(b.LocalAddress.Address, TimeSpan.Zero)).ShouldBeTrue("nothing was ever sent there");
+        var target = a.ActorFor(b.LocalAddress.Address, TestActorPath);
+        target.Tell(new ThroughputProbe(1), ActorRefs.NoSender);
+        ExpectMsg<ThroughputProbe>(timeout: Dilated(TimeSpan.FromSeconds(5)));
+
+        // While the transport is paused the write loop holds the message: a flush cannot complete.
+        a.Pause(TimeSpan.FromSeconds(2));
+        await Task.Delay(100);
+        target.Tell(new ThroughputProbe(2), ActorRefs.NoSender);
+        (await a.FlushAsync(b.LocalAddress.Address, TimeSpan.FromMilliseconds(300))).ShouldBeFalse();
+        (await a.FlushAsync(b.LocalAddress.Address, Dilated(TimeSpan.FromSeconds(10)))).ShouldBeTrue();
+        ExpectMsg<ThroughputProbe>(timeout: Dilated(TimeSpan.FromSeconds(5))).Sequence.ShouldBe(2);
+    }
+
+    [Fact]
     public void SetFault_Blackhole_DropsUntilPassThrough()
     {
         var a = StartTransport();
