@@ -40,10 +40,14 @@ public sealed class LocalNetworkComponentTests : IDisposable
         var (b, osB) = Start(2);
 
         await Eventually(() => a.Engine.IsConnected(2) && b.Engine.IsConnected(1));
+
+        // The allocator publishes the forwarding snapshot right after it connects the ring; a frame sent in between
+        // is a counted ring-down drop. Its state, asked through its mailbox, is current once the snapshot is.
+        (await a.Allocator.Ask<RingAllocationState>(RingAllocationActor.GetAllocation.Instance, TimeSpan.FromSeconds(10))).Connected.Keys.ShouldBe(new ushort[] { 2 });
         var frame = Frame(MacAddress.ForNode(NetworkKind.Local, 2), MacAddress.ForNode(NetworkKind.Local, 1));
         osA.Peer.TryWrite(frame, FrameOffload.None).ShouldBeTrue();
 
-        (await ReceiveAsync(osB)).ShouldBe(frame);
+        (await ReceiveAsync(osB, () => Describe(a) + " | " + Describe(b))).ShouldBe(frame);
         var state = await a.Allocator.Ask<RingAllocationState>(RingAllocationActor.GetAllocation.Instance, TimeSpan.FromSeconds(10));
         state.Connected.Keys.ShouldBe(new ushort[] { 2 });
         a.GetStatus().Links.Single(l => l.Peer == 2).State.ShouldBe("up");
@@ -100,7 +104,15 @@ public sealed class LocalNetworkComponentTests : IDisposable
         return frame;
     }
 
-    private static async Task<byte[]> ReceiveAsync(OsSide os)
+    private static string Describe(LocalNetworkComponent c)
+    {
+        var e = c.Engine;
+        var f = e.ForwardingCounters;
+        var links = string.Join(",", e.Snapshot().Select(l => $"{l.PeerNodeId}:{l.State} tx={l.Counters.TxFrames} rx={l.Counters.RxFrames}"));
+        return $"node {e.LocalNodeId}: read {e.AdapterCounters.FramesRead} written {e.AdapterCounters.FramesWritten} unicast {f.Unicast} flooded {f.UnknownUnicastFlooded} broadcast {f.Broadcast} ring-down {f.DroppedRingDown} no-bcast {f.DroppedNoBroadcastRing} self {f.DroppedToSelf} badsrc {f.DroppedBadSource} cast-tx {e.CastCounters.TxFrames} links [{links}] rx-sleeping {e.IsReceiverSleeping}";
+    }
+
+    private static async Task<byte[]> ReceiveAsync(OsSide os, Func<string> describe)
     {
         var buffer = new byte[9018];
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -115,7 +127,7 @@ public sealed class LocalNetworkComponentTests : IDisposable
             await Task.Delay(10);
         }
 
-        throw new TimeoutException("nothing received");
+        throw new TimeoutException("nothing received; " + describe());
     }
 
     private static async Task Eventually(Func<bool> condition, Func<string>? describe = null)
