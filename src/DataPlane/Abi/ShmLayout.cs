@@ -8,11 +8,11 @@ namespace ActorNet.DataPlane.Abi;
 /// </summary>
 public static class ShmLayout
 {
-    /// <summary>Segment magic, ASCII "ANSHM002" little-endian; bumped together with <see cref="AbiVersion"/>.</summary>
-    public const ulong SegmentMagic = 0x3230304D48534E41UL;
+    /// <summary>Segment magic, ASCII "ANSHM003" little-endian; bumped together with <see cref="AbiVersion"/>.</summary>
+    public const ulong SegmentMagic = 0x3330304D48534E41UL;
 
     /// <summary>Version of this layout; bumped together with <see cref="SegmentMagic"/>.</summary>
-    public const uint AbiVersion = 2;
+    public const uint AbiVersion = 3;
 
     /// <summary>Cache-line size assumed for separating fields written by different processes.</summary>
     public const int CacheLineSize = 64;
@@ -102,7 +102,7 @@ public static class ShmLayout
     public const int SegHeartbeatOffset = 64;
     /// <summary>SegmentHeader.Doorbell (i32 futex word, own cache line): bumped by any sender that woke the owner's receive poller.</summary>
     public const int SegDoorbellOffset = 128;
-    /// <summary>SegmentHeader.ReceiverSleeping (i32): 1 while the owner's receive poller is (about to be) asleep on the doorbell.</summary>
+    /// <summary>SegmentHeader.ReceiverSleeping (i32): 1 while the owner's poller is (about to be) asleep on the doorbell futex, 2 while in poll(2) on its descriptor bell (version 3).</summary>
     public const int SegReceiverSleepingOffset = 132;
 
     // RingTableEntry field offsets.

@@ -194,6 +194,22 @@ public abstract class FrameAdapter : IDisposable
     }
 
     /// <summary>
+    /// A descriptor that <c>poll(2)</c> reports readable when <see cref="Read"/> has a frame (a TAP device), or -1
+    /// when the adapter has none. The engine's poller sleeps on it together with its doorbell.
+    /// </summary>
+    public virtual int PollDescriptor => -1;
+
+    /// <summary>
+    /// Called by adapters without a <see cref="PollDescriptor"/> that can tell when a frame becomes readable (the
+    /// in-memory adapter), on the thread that made it readable; the engine sets it to wake its sleeping poller. Must
+    /// not allocate or block. Null = nobody listens.
+    /// </summary>
+    public Action? ReadableHook { get; set; }
+
+    /// <summary>Whether this adapter calls <see cref="ReadableHook"/> whenever a frame becomes readable.</summary>
+    public virtual bool SignalsReadable => false;
+
+    /// <summary>
     /// Blocks until a frame may be ready or <paramref name="timeoutMilliseconds"/> passes (-1 = forever); returns
     /// false on timeout. A true result may be spurious: Read can still return 0. Reader thread only.
     /// </summary>

@@ -15,6 +15,7 @@ public sealed class InMemoryAdapter : FrameAdapter
 {
     private readonly FrameQueue _inbound;   // consumed by this adapter's reader
     private FrameQueue _outbound = null!;   // produced by this adapter's writer (set once by CreatePair)
+    private InMemoryAdapter _peer = null!;  // the adapter reading _outbound (set once by CreatePair)
 
     private InMemoryAdapter(string name, MacAddress mac, int maxFrameSize, bool supportsOffload, int depth)
         : base(name, mac, maxFrameSize, supportsOffload)
@@ -37,6 +38,8 @@ public sealed class InMemoryAdapter : FrameAdapter
         var b = new InMemoryAdapter(nameB, macB, maxFrameSize, supportsOffload, depth);
         a._outbound = b._inbound;
         b._outbound = a._inbound;
+        a._peer = b;
+        b._peer = a;
         return (a, b);
     }
 
@@ -44,7 +47,19 @@ public sealed class InMemoryAdapter : FrameAdapter
     /// Puts raw bytes on this adapter's receive queue as if the OS had sent them (no validation), so tests can feed
     /// runts, oversize or forged frames to <see cref="FrameAdapter.Read"/>. Returns false when the queue is full.
     /// </summary>
-    public bool InjectFromOs(ReadOnlySpan<byte> raw, in FrameOffload offload = default) => _inbound.TryEnqueue(raw, offload);
+    public bool InjectFromOs(ReadOnlySpan<byte> raw, in FrameOffload offload = default)
+    {
+        if (!_inbound.TryEnqueue(raw, offload))
+        {
+            return false;
+        }
+
+        ReadableHook?.Invoke();
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public override bool SignalsReadable => true;
 
     /// <inheritdoc/>
     public override bool WaitReadable(int timeoutMilliseconds)
@@ -66,7 +81,16 @@ public sealed class InMemoryAdapter : FrameAdapter
     }
 
     /// <inheritdoc/>
-    protected override bool WriteCore(ReadOnlySpan<byte> frame, in FrameOffload offload) => _outbound.TryEnqueue(frame, offload);
+    protected override bool WriteCore(ReadOnlySpan<byte> frame, in FrameOffload offload)
+    {
+        if (!_outbound.TryEnqueue(frame, offload))
+        {
+            return false;
+        }
+
+        _peer.ReadableHook?.Invoke();
+        return true;
+    }
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)

@@ -77,6 +77,10 @@ public sealed unsafe class TapAdapter : FrameAdapter
     }
 
     /// <inheritdoc/>
+    /// <inheritdoc/>
+    public override int PollDescriptor => _fd;
+
+    /// <inheritdoc/>
     public override bool WaitReadable(int timeoutMilliseconds)
     {
         var pfd = new Interop.Tun.PollFd { Fd = _fd, Events = Interop.Tun.POLLIN };

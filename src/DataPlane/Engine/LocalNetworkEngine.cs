@@ -26,21 +26,30 @@ public sealed record LocalEngineOptions(
 }
 
 /// <summary>
-/// The data-plane engine of one node on one network: a transmit poller thread moving frames adapter → forwarding
-/// decision (<see cref="FrameForwarder.Decide"/>) → the destination node's transmit ring (in that node's segment),
-/// this node's broadcast ring or one of its multicast rings; and a receive poller thread moving frames from the
-/// receive rings in this node's segment and from every connected peer's broadcast/multicast rings (private reader
-/// cursors) → adapter.
+/// The data-plane engine of one node on one network: one poller thread that, in every pass, first moves frames from
+/// the receive rings in this node's segment and from every connected peer's broadcast/multicast rings (private reader
+/// cursors) → adapter, then frames adapter → forwarding decision (<see cref="FrameForwarder.Decide"/>) → the
+/// destination node's transmit ring (in that node's segment), this node's broadcast ring or one of its multicast rings.
 /// </summary>
 /// <remarks>
 /// <para>Placement (see docs/local-network.md): every node owns, in its own segment, one receive ring per possible
 /// peer (pre-allocated at creation, since the ring table is fixed), its own broadcast ring and its own multicast
 /// rings; it is the only writer of its cast rings and every peer reads them. No cast-ring ownership failover is
 /// needed: a dead node's cast rings carry only that node's frames.</para>
+/// <para>One thread for both directions: a frame delivered to a TAP device often makes the kernel answer at once
+/// (an ICMP echo reply, a TCP ACK is queued on the device before the write returns), and the same pass reads that
+/// answer and forwards it without any thread wake-up; on a small machine it also leaves the cores to the programs.
+/// When a pass finds nothing, the poller spins (polling mode, or adaptive for <c>SpinIterations</c> empty passes)
+/// and then sleeps in one <c>poll(2)</c> on the adapter's descriptor and this node's <see cref="DescriptorBell"/>
+/// (ABI version 3), so a frame from either side wakes it; adapters without a descriptor wake it through
+/// <see cref="FrameAdapter.ReadableHook"/> and the futex doorbell.</para>
+/// <para>Zero copy towards the rings: a frame read from the adapter is read straight into a slot of the ring of the
+/// last unicast destination (speculatively: with a few peers the next frame usually goes the same way) and committed
+/// there when the forwarding decision agrees; otherwise it is copied to where the decision says.</para>
 /// <para>Threading: the control plane (one caller at a time, serialised by an internal lock that the data path never
 /// takes) calls <see cref="ConnectPeer"/>, <see cref="DisconnectPeer"/>, <see cref="Start"/>, <see cref="Stop"/>; it
-/// publishes a new immutable link table with one reference store, and before unmapping a peer waits until both
-/// pollers have passed a loop boundary (they re-read the table every batch), so the data path never waits on the
+/// publishes a new immutable link table with one reference store, and before unmapping a peer waits until the
+/// poller has passed a loop boundary (it re-reads the table every pass), so the data path never waits on the
 /// control plane and never touches an unmapped segment. Per frame: no allocation, lock, log or actor message.</para>
 /// <para>Ownership: the engine owns the peer segments it was given by <see cref="ConnectPeer"/> (it unmaps them); the
 /// caller owns this node's segment, the adapter and the forwarder, and disposes them after <see cref="Dispose"/>.</para>
@@ -54,7 +63,9 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
     public const int BroadcastRingIndex = 0;
 
     private const int Batch = 64;
+    private const int PublishBytes = 128 * 1024; // publish (and ring) at least this often within a batch of big frames
     private const long DoorbellSafetyNetMicroseconds = 100_000;
+    private const int DescriptorSafetyNetMilliseconds = 100;
     private static readonly TimeSpan s_claimTimeout = TimeSpan.FromMilliseconds(2);
 
     private readonly SharedSegment _own;
@@ -70,13 +81,16 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
     private readonly ulong[] _incarnations;        // index: peer node id (control plane only)
     private readonly bool _offloadInSlots;
     private readonly object _control = new();
+    private readonly DescriptorBell? _bell;        // null: the adapter has no descriptor, or no FIFO could be made
+    private readonly int _adapterDescriptor;
     private Links _links = Links.Empty;
-    private Thread? _tx;
-    private Thread? _rx;
+    private Thread? _poller;
     private volatile bool _stopping;
-    private long _txPasses;
-    private long _rxPasses;
+    private long _passes;
     private long _rxSleeps;
+    private byte[] _readBuffer = [];
+    private byte[] _castBuffer = [];
+    private PeerLink? _speculative;                // poller only: the last unicast destination
     private long _multicastFiltered;
     private long _doorbellsRung;
     private bool _castDirty;
@@ -126,7 +140,16 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
 
         SlotCapacity = _broadcast.MaxFrameLength;
         _offloadInSlots = adapter.SupportsOffload && SlotCapacity >= adapter.MaxFrameSize + FrameOffload.Size;
+        _adapterDescriptor = adapter.PollDescriptor;
+        if (_adapterDescriptor >= 0)
+        {
+            _bell = DescriptorBell.TryCreate(ownSegment.Path, out var bellError);
+            BellError = bellError;
+        }
     }
+
+    /// <summary>Why the poller cannot sleep on its adapter's descriptor and a bell (then it sleeps on the futex in short naps), null when it can or the adapter has no descriptor.</summary>
+    public string? BellError { get; }
 
     /// <summary>This node's id.</summary>
     public ushort LocalNodeId => _localId;
@@ -168,49 +191,54 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
     /// <summary>IPv4 multicast frames read from peers' cast rings and not delivered because this node's kernel did not join the group. Any thread.</summary>
     public long MulticastFiltered => Volatile.Read(ref _multicastFiltered);
 
-    /// <summary>True while the pollers run.</summary>
-    public bool IsRunning => _tx is not null && !_stopping;
+    /// <summary>True while the poller runs.</summary>
+    public bool IsRunning => _poller is not null && !_stopping;
 
-    /// <summary>Starts the two poller threads. Control plane.</summary>
+    /// <summary>Starts the poller thread. Control plane.</summary>
     public void Start()
     {
         lock (_control)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_tx is not null)
+            if (_poller is not null)
             {
                 return;
             }
 
             _stopping = false;
-            _tx = new Thread(TransmitLoop) { IsBackground = true, Name = $"an-tx-{_localId}" };
-            _rx = new Thread(ReceiveLoop) { IsBackground = true, Name = $"an-rx-{_localId}" };
-            _tx.Start();
-            _rx.Start();
+            _readBuffer = GC.AllocateArray<byte>(Math.Max(_adapter.MaxFrameSize, SlotCapacity) + FrameOffload.Size, pinned: true);
+            _castBuffer = GC.AllocateArray<byte>(SlotCapacity, pinned: true);
+            if (_adapterDescriptor < 0 && _adapter.SignalsReadable)
+            {
+                _adapter.ReadableHook = WakePoller;
+            }
+
+            _poller = new Thread(PollLoop) { IsBackground = true, Name = $"an-poll-{_localId}" };
+            _poller.Start();
         }
     }
 
-    /// <summary>Stops the pollers and waits for them (bounded by the adapter's and the rings' wait timeouts). Control plane.</summary>
+    /// <summary>Stops the poller and waits for it (bounded by its sleep timeouts). Control plane.</summary>
     public void Stop()
     {
-        Thread? tx, rx;
+        Thread? poller;
         lock (_control)
         {
-            tx = _tx;
-            rx = _rx;
+            poller = _poller;
             _stopping = true;
         }
 
-        Doorbell.RingIfSleeping(_own);
-
-        tx?.Join();
-        rx?.Join();
+        WakePoller();
+        poller?.Join();
         lock (_control)
         {
-            _tx = null;
-            _rx = null;
+            _poller = null;
+            _adapter.ReadableHook = null;
         }
     }
+
+    // Any thread: wakes this node's poller if it sleeps (on the futex or in poll(2) on the bell).
+    private void WakePoller() => Doorbell.RingOwn(_own, _bell);
 
     /// <summary>
     /// Connects peer <paramref name="peerNodeId"/> whose segment (incarnation <c>peerSegment.Incarnation</c>) the
@@ -243,6 +271,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
                 }
 
                 var tx = new SpscSender(peerSegment, _localId, _options.Mode, _options.FullPolicy);
+                var bell = new DescriptorBellRinger(peerSegment.Path);
                 var readers = new List<CastSource> { new(new BroadcastReader(peerSegment), isMulticast: false) };
                 for (ulong k = 0; peerSegment.HasRegion(RegionKind.Multicast, 0, k); k++)
                 {
@@ -250,9 +279,9 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
                 }
 
                 SetRingDown(_own, peerNodeId, down: false);
-                var link = new PeerLink(peerNodeId, peerSegment, tx, receiver, readers.ToArray(), counters);
+                var link = new PeerLink(peerNodeId, peerSegment, tx, receiver, readers.ToArray(), counters, bell);
                 Volatile.Write(ref _links, _links.With(link));
-                Doorbell.RingIfSleeping(_own); // the receive poller re-reads the link table now, not after its safety-net sleep
+                WakePoller(); // the poller re-reads the link table now, not after its safety-net sleep
                 _states[peerNodeId] = LinkState.Up;
                 _incarnations[peerNodeId] = peerSegment.Incarnation;
             }
@@ -323,6 +352,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
                 DisconnectLocked(id);
             }
 
+            _bell?.Dispose();
             _disposed = true;
         }
     }
@@ -337,31 +367,31 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
         SetRingDown(link.Segment, _localId, down: true);
         SetRingDown(_own, peerNodeId, down: true);
         Volatile.Write(ref _links, _links.Without(peerNodeId));
-        Doorbell.RingIfSleeping(_own);
-        WaitForPollersToPass();
+        WakePoller();
+        WaitForPollerToPass();
+        link.Bell.Dispose();
         link.Segment.Dispose();
         _states[peerNodeId] = LinkState.Down;
     }
 
-    // Both pollers re-read the link table at every pass; once each has started a new pass, none holds the old one.
-    private void WaitForPollersToPass()
+    // The poller re-reads the link table at every pass; once it has started a new pass, it holds the old one no more.
+    private void WaitForPollerToPass()
     {
-        if (_tx is null || _stopping)
+        if (_poller is null || _stopping)
         {
             return;
         }
 
-        long tx = Volatile.Read(ref _txPasses);
-        long rx = Volatile.Read(ref _rxPasses);
+        long passes = Volatile.Read(ref _passes);
         long deadline = Environment.TickCount64 + 10_000;
-        while ((Volatile.Read(ref _txPasses) - tx < 2 || Volatile.Read(ref _rxPasses) - rx < 2) && !_stopping)
+        while (Volatile.Read(ref _passes) - passes < 2 && !_stopping)
         {
             if (Environment.TickCount64 > deadline)
             {
-                throw new TimeoutException($"the data-plane pollers of node {_localId} did not move on within 10 s; refusing to unmap a peer segment they may still use.");
+                throw new TimeoutException($"the data-plane poller of node {_localId} did not move on within 10 s; refusing to unmap a peer segment it may still use.");
             }
 
-            Doorbell.RingIfSleeping(_own); // a receive poller asleep on its doorbell would otherwise pass only after its safety-net timeout
+            WakePoller(); // a poller asleep would otherwise pass only after its safety-net timeout
             Thread.Sleep(1);
         }
     }
@@ -379,49 +409,138 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
         }
     }
 
-    private void TransmitLoop()
+    private void PollLoop()
     {
-        var buffer = GC.AllocateArray<byte>(Math.Max(_adapter.MaxFrameSize, SlotCapacity) + FrameOffload.Size, pinned: true);
         int idle = 0;
         while (!_stopping)
         {
-            Interlocked.Increment(ref _txPasses);
+            Interlocked.Increment(ref _passes);
             var links = Volatile.Read(ref _links);
-            int n = 0;
-            while (n < Batch)
-            {
-                int length = _adapter.Read(buffer, out var offload);
-                if (length == 0)
-                {
-                    break;
-                }
 
-                n++;
-                Forward(links, buffer.AsSpan(0, length), offload);
-            }
-
-            var active = links.Active;
-            for (int i = 0; i < active.Length; i++)
+            // Rings first: a frame handed to the kernel often makes it answer at once (echo reply, ACK), and the
+            // transmit half of the same pass forwards the answer without a wake-up.
+            int work = ReceivePass(links.Active);
+            work += TransmitPass(links);
+            if (work > 0)
             {
-                active[i].Tx.Publish();
-            }
-
-            if (n > 0)
-            {
-                RingDoorbells(active);
                 idle = 0;
                 continue;
             }
 
             idle++;
-            if (_options.Mode == NotificationMode.Polling || (_options.Mode == NotificationMode.Adaptive && idle < Math.Min(_options.SpinIterations, 256)))
+            if (_options.Mode == NotificationMode.Polling || (_options.Mode == NotificationMode.Adaptive && idle < _options.SpinIterations))
             {
-                Thread.SpinWait(8);
+                if ((idle & 7) == 0)
+                {
+                    Thread.Yield(); // on a small machine the programs we carry frames for need the core too
+                }
+                else
+                {
+                    Thread.SpinWait(4);
+                }
+
                 continue;
             }
 
-            _adapter.WaitReadable((int)Math.Clamp(_options.MaxSleep.TotalMilliseconds, 1, 100));
+            Sleep(links);
         }
+    }
+
+    // Sleeps until a frame can arrive from the adapter or a ring (no lost wake-up: announce, re-check, wait).
+    private void Sleep(Links links)
+    {
+        var active = links.Active;
+        if (_bell is not null)
+        {
+            Doorbell.PrepareToSleep(_own, Doorbell.SleepingOnDescriptor);
+            if (_stopping || !ReferenceEquals(Volatile.Read(ref _links), links) || AnyPending(active))
+            {
+                Doorbell.Awake(_own);
+                return;
+            }
+
+            _rxSleeps++;
+            Doorbell.WaitDescriptors(_own, _bell, _adapterDescriptor, DescriptorSafetyNetMilliseconds);
+            return;
+        }
+
+        // No descriptor to poll: sleep on the futex doorbell. An adapter that signals readability rings it; any other
+        // one is looked at again after a short nap.
+        int bell = Doorbell.PrepareToSleep(_own);
+        if (_stopping || !ReferenceEquals(Volatile.Read(ref _links), links) || AnyPending(active) || _adapter.WaitReadable(0))
+        {
+            Doorbell.Awake(_own);
+            return;
+        }
+
+        _rxSleeps++;
+        long timeout = _adapter.SignalsReadable ? DoorbellSafetyNetMicroseconds : (long)Math.Clamp(_options.MaxSleep.TotalMicroseconds, 1000, 10_000);
+        Doorbell.Wait(_own, bell, timeout);
+    }
+
+    private int TransmitPass(Links links)
+    {
+        var active = links.Active;
+        int prefix = _offloadInSlots ? FrameOffload.Size : 0;
+        int n = 0;
+        int unpublished = 0;
+        while (n < Batch)
+        {
+            // Speculative zero copy: read the frame straight into the next slot of the last unicast destination.
+            var speculative = _speculative;
+            if (speculative is not null && (speculative.NodeId >= links.ByIndex.Length || !ReferenceEquals(links.ByIndex[speculative.NodeId], speculative)))
+            {
+                speculative = _speculative = null;
+            }
+
+            int length;
+            FrameOffload offload;
+            if (speculative is not null && speculative.Tx.TryClaim(out var slot) && slot.Length >= prefix + _adapter.MaxFrameSize)
+            {
+                length = _adapter.Read(slot[prefix..], out offload);
+                if (length == 0)
+                {
+                    break;
+                }
+
+                ForwardFromSlot(links, speculative, slot, prefix, length, offload);
+            }
+            else
+            {
+                length = _adapter.Read(_readBuffer, out offload);
+                if (length == 0)
+                {
+                    break;
+                }
+
+                Forward(links, _readBuffer.AsSpan(0, length), offload);
+            }
+
+            n++;
+            unpublished += length;
+            if (unpublished >= PublishBytes)
+            {
+                PublishAll(active); // big frames: let the receiver start on them while we read the rest
+                unpublished = 0;
+            }
+        }
+
+        if (n > 0)
+        {
+            PublishAll(active);
+        }
+
+        return n;
+    }
+
+    private void PublishAll(PeerLink[] active)
+    {
+        for (int i = 0; i < active.Length; i++)
+        {
+            active[i].Tx.Publish();
+        }
+
+        RingDoorbells(active);
     }
 
     // Transmit poller, after publishing a batch: a full fence (pairs with the receiver's "announce sleeping, fence,
@@ -436,7 +555,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
         for (int i = 0; i < active.Length; i++)
         {
             var link = active[i];
-            if ((cast || link.TxDirty) && Doorbell.RingIfSleeping(link.Segment))
+            if ((cast || link.TxDirty) && Doorbell.RingIfSleeping(link.Segment, link.Bell))
             {
                 _doorbellsRung++;
             }
@@ -447,12 +566,44 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
 
     private void Forward(Links links, ReadOnlySpan<byte> frame, in FrameOffload offload)
     {
+        Snoop(frame);
+        Dispatch(links, _forwarder.Decide(frame, Environment.TickCount64), frame, offload);
+    }
+
+    // The frame was read into a claimed slot of the speculative link's ring: commit it there when that is where it
+    // goes, else copy it to where it goes (the claimed slot is simply reused by the next frame).
+    private void ForwardFromSlot(Links links, PeerLink speculative, Span<byte> slot, int prefix, int length, in FrameOffload offload)
+    {
+        var frame = slot.Slice(prefix, length);
+        Snoop(frame);
+        var decision = _forwarder.Decide(frame, Environment.TickCount64);
+        if (decision.Action == ForwardingAction.Unicast && decision.Ring < links.ByIndex.Length && ReferenceEquals(links.ByIndex[decision.Ring], speculative))
+        {
+            if (prefix != 0)
+            {
+                offload.WriteTo(slot);
+            }
+
+            speculative.Tx.Commit(length + prefix, prefix != 0 ? SlotFlags.Offload : SlotFlags.None);
+            speculative.TxDirty = true;
+            speculative.Counters._txFrames++;
+            speculative.Counters._txBytes += length;
+            return;
+        }
+
+        Dispatch(links, decision, frame, offload);
+    }
+
+    private void Snoop(ReadOnlySpan<byte> frame)
+    {
         if (frame.Length > 23 && (frame[0] & 1) != 0 && frame[23] == 2)
         {
             IgmpSnooper.Observe(frame, LocalGroups); // our kernel joins/leaves a group (IPv4 protocol 2)
         }
+    }
 
-        var decision = _forwarder.Decide(frame, Environment.TickCount64);
+    private void Dispatch(Links links, in ForwardingDecision decision, ReadOnlySpan<byte> frame, in FrameOffload offload)
+    {
         switch (decision.Action)
         {
             case ForwardingAction.Unicast:
@@ -504,6 +655,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
         frame.CopyTo(slot[prefix..]);
         tx.Commit(frame.Length + prefix, prefix != 0 ? SlotFlags.Offload : SlotFlags.None);
         link.TxDirty = true;
+        _speculative = link;
         link.Counters._txFrames++;
         link.Counters._txBytes += frame.Length;
     }
@@ -513,7 +665,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
         var tx = link.Tx;
         tx.Publish(); // let the receiver see what we have before waiting for it, and wake it if it sleeps
         Interlocked.MemoryBarrier();
-        if (Doorbell.RingIfSleeping(link.Segment))
+        if (Doorbell.RingIfSleeping(link.Segment, link.Bell))
         {
             _doorbellsRung++;
         }
@@ -530,9 +682,14 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
                     return true;
                 }
 
-                if ((++spins & 0xFF) == 0 && Environment.TickCount64 > deadline)
+                if ((++spins & 0x3F) == 0)
                 {
-                    break;
+                    if (Environment.TickCount64 > deadline)
+                    {
+                        break;
+                    }
+
+                    ReceivePass(links.Active); // the peer may be waiting for room in our rings: keep draining them
                 }
 
                 Thread.SpinWait(4);
@@ -590,55 +747,24 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
     [ThreadStatic]
     private static byte[]? s_castScratch;
 
-    private void ReceiveLoop()
+    private int ReceivePass(PeerLink[] active)
     {
-        var buffer = GC.AllocateArray<byte>(SlotCapacity, pinned: true);
-        int idle = 0;
-        while (!_stopping)
+        int total = 0;
+        for (int i = 0; i < active.Length; i++)
         {
-            Interlocked.Increment(ref _rxPasses);
-            var links = Volatile.Read(ref _links);
-            int total = 0;
-            var active = links.Active;
-            for (int i = 0; i < active.Length; i++)
+            var link = active[i];
+            var handler = new DeliverHandler(this, link);
+            int n = link.Rx.Drain(ref handler, Batch);
+            for (int r = 0; r < link.Casts.Length; r++)
             {
-                var link = active[i];
-                var handler = new DeliverHandler(this, link);
-                int n = link.Rx.Drain(ref handler, Batch);
-                for (int r = 0; r < link.Casts.Length; r++)
-                {
-                    n += DrainCast(link, link.Casts[r], buffer);
-                }
-
-                link.SyncReceiverCounters();
-                total += n;
+                n += DrainCast(link, link.Casts[r], _castBuffer);
             }
 
-            if (total > 0)
-            {
-                idle = 0;
-                continue;
-            }
-
-            idle++;
-            if (_options.Mode == NotificationMode.Polling || (_options.Mode == NotificationMode.Adaptive && idle < _options.SpinIterations))
-            {
-                Thread.SpinWait(8);
-                continue;
-            }
-
-            // Sleep on this node's doorbell, which every sender rings after publishing to any ring we read: announce
-            // "sleeping" (full fence), re-check every ring, and only then wait; the bounded wait is a safety net only.
-            int bell = Doorbell.PrepareToSleep(_own);
-            if (_stopping || !ReferenceEquals(Volatile.Read(ref _links), links) || AnyPending(active))
-            {
-                Doorbell.Awake(_own);
-                continue;
-            }
-
-            _rxSleeps++;
-            Doorbell.Wait(_own, bell, DoorbellSafetyNetMicroseconds);
+            link.SyncReceiverCounters();
+            total += n;
         }
+
+        return total;
     }
 
     private static bool AnyPending(PeerLink[] active)
@@ -778,8 +904,9 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
         private long _seenCorruptSlots;
         private long _seenCorruptIndex;
 
-        public PeerLink(ushort nodeId, SharedSegment segment, SpscSender tx, SpscReceiver rx, CastSource[] casts, LinkCounters counters)
+        public PeerLink(ushort nodeId, SharedSegment segment, SpscSender tx, SpscReceiver rx, CastSource[] casts, LinkCounters counters, DescriptorBellRinger bell)
         {
+            Bell = bell;
             NodeId = nodeId;
             Segment = segment;
             Tx = tx;
@@ -793,6 +920,9 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
         public ushort NodeId { get; }
 
         public SharedSegment Segment { get; }
+
+        // Poller only (disposed by the control plane after the poller has moved on): the peer's descriptor bell.
+        public DescriptorBellRinger Bell { get; }
 
         // Transmit poller only: frames were committed to Tx since the last doorbell pass.
         public bool TxDirty { get; set; }

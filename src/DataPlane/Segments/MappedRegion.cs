@@ -48,6 +48,11 @@ internal sealed unsafe class MappedRegion : IDisposable
     public static MappedRegion OpenExisting(string path, long minLength, long maxLength)
     {
         using var fs = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        if (!fs.CanSeek)
+        {
+            throw new SegmentFormatException($"{path}: not a regular file (a FIFO, socket or device): not a segment.");
+        }
+
         long length = fs.Length;
         if (length < minLength || length > maxLength)
         {

@@ -310,12 +310,18 @@ public sealed unsafe class SharedSegment : IDisposable
         }
     }
 
-    /// <summary>Removes a segment file (missing is fine). Processes that still map it keep their mapping.</summary>
+    /// <summary>Removes a segment file and its descriptor bell (missing is fine). Processes that still map it keep their mapping.</summary>
     public static void Remove(string path)
     {
         if (File.Exists(path))
         {
             File.Delete(path);
+        }
+
+        var bell = Notification.DescriptorBell.PathFor(path);
+        if (File.Exists(bell))
+        {
+            File.Delete(bell);
         }
     }
 

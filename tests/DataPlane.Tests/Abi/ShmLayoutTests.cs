@@ -99,12 +99,12 @@ public class ShmLayoutTests
     }
 
     [Fact]
-    public void MagicAndVersion_AreTheVersion2Values()
+    public void MagicAndVersion_AreTheVersion3Values()
     {
         // A layout change must change both: this test is the reminder.
-        ShmLayout.AbiVersion.ShouldBe(2u);
-        ShmLayout.SegmentMagic.ShouldBe(0x3230304D48534E41UL);
-        System.Text.Encoding.ASCII.GetString(BitConverter.GetBytes(ShmLayout.SegmentMagic)).ShouldBe("ANSHM002");
+        ShmLayout.AbiVersion.ShouldBe(3u);
+        ShmLayout.SegmentMagic.ShouldBe(0x3330304D48534E41UL);
+        System.Text.Encoding.ASCII.GetString(BitConverter.GetBytes(ShmLayout.SegmentMagic)).ShouldBe("ANSHM003");
     }
 
     [Theory]
