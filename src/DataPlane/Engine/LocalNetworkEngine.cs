@@ -11,15 +11,17 @@ namespace ActorNet.DataPlane.Engine;
 /// <summary>How the engine's pollers wait and what they do with a full ring.</summary>
 /// <param name="Mode">Polling (spin), interrupt (sleep at once) or adaptive (spin, then sleep).</param>
 /// <param name="SpinIterations">Adaptive mode: empty passes before sleeping.</param>
-/// <param name="MaxSleep">Longest single sleep before the pollers look again.</param>
+/// <param name="MaxSleep">Longest single sleep in poll(2) on the adapter and the bell before the poller looks again (a safety net only: frames wake it).</param>
 /// <param name="FullPolicy">Backpressure: retry a full ring for up to <paramref name="BackpressureLimit"/>, then drop and count; Drop: drop at once.</param>
 /// <param name="BackpressureLimit">How long a full ring is retried before the frame is dropped as "full".</param>
+/// <param name="PinCpu">CPU the poller thread is pinned to (Linux), null = the kernel places it.</param>
 public sealed record LocalEngineOptions(
     NotificationMode Mode,
     int SpinIterations,
     TimeSpan MaxSleep,
     FullPolicy FullPolicy,
-    TimeSpan BackpressureLimit)
+    TimeSpan BackpressureLimit,
+    int? PinCpu = null)
 {
     /// <summary>Adaptive, 2000 spins, 10 ms sleeps, backpressure for 5 ms: a reasonable default for tests.</summary>
     public static LocalEngineOptions Default { get; } = new(NotificationMode.Adaptive, 2000, TimeSpan.FromMilliseconds(10), FullPolicy.Backpressure, TimeSpan.FromMilliseconds(5));
@@ -65,7 +67,6 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
     private const int Batch = 64;
     private const int PublishBytes = 128 * 1024; // publish (and ring) at least this often within a batch of big frames
     private const long DoorbellSafetyNetMicroseconds = 100_000;
-    private const int DescriptorSafetyNetMilliseconds = 100;
     private static readonly TimeSpan s_claimTimeout = TimeSpan.FromMilliseconds(2);
 
     private readonly SharedSegment _own;
@@ -148,6 +149,12 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
         }
     }
 
+    /// <summary>The CPU the poller runs pinned to, null when it is not pinned (not asked, or <see cref="PinError"/>).</summary>
+    public int? PinnedCpu { get; private set; }
+
+    /// <summary>Why pinning the poller to <see cref="LocalEngineOptions.PinCpu"/> failed, null when it did not.</summary>
+    public string? PinError { get; private set; }
+
     /// <summary>Why the poller cannot sleep on its adapter's descriptor and a bell (then it sleeps on the futex in short naps), null when it can or the adapter has no descriptor.</summary>
     public string? BellError { get; }
 
@@ -213,8 +220,10 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
                 _adapter.ReadableHook = WakePoller;
             }
 
-            _poller = new Thread(PollLoop) { IsBackground = true, Name = $"an-poll-{_localId}" };
+            using var placed = new ManualResetEventSlim();
+            _poller = new Thread(() => PollLoop(placed)) { IsBackground = true, Name = $"an-poll-{_localId}" };
             _poller.Start();
+            placed.Wait(TimeSpan.FromSeconds(5)); // PinnedCpu / PinError are known when Start returns
         }
     }
 
@@ -228,7 +237,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
             _stopping = true;
         }
 
-        WakePoller();
+        Doorbell.RingOwn(_own, _bell, evenIfAwake: true);
         poller?.Join();
         lock (_control)
         {
@@ -391,7 +400,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
                 throw new TimeoutException($"the data-plane poller of node {_localId} did not move on within 10 s; refusing to unmap a peer segment it may still use.");
             }
 
-            WakePoller(); // a poller asleep would otherwise pass only after its safety-net timeout
+            Doorbell.RingOwn(_own, _bell, evenIfAwake: true); // a poller asleep would otherwise pass only after its safety-net timeout
             Thread.Sleep(1);
         }
     }
@@ -409,8 +418,16 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
         }
     }
 
-    private void PollLoop()
+    private void PollLoop(ManualResetEventSlim placed)
     {
+        if (_options.PinCpu is { } cpu)
+        {
+            PinnedCpu = CpuAffinity.TryPinCurrentThread(cpu, out var pinError) ? cpu : null;
+            PinError = pinError;
+        }
+
+        placed.Set();
+
         int idle = 0;
         while (!_stopping)
         {
@@ -430,14 +447,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
             idle++;
             if (_options.Mode == NotificationMode.Polling || (_options.Mode == NotificationMode.Adaptive && idle < _options.SpinIterations))
             {
-                if ((idle & 7) == 0)
-                {
-                    Thread.Yield(); // on a small machine the programs we carry frames for need the core too
-                }
-                else
-                {
-                    Thread.SpinWait(4);
-                }
+                Thread.Yield(); // each empty pass: on a small machine the programs we carry frames for need the core too
 
                 continue;
             }
@@ -460,7 +470,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
             }
 
             _rxSleeps++;
-            Doorbell.WaitDescriptors(_own, _bell, _adapterDescriptor, DescriptorSafetyNetMilliseconds);
+            Doorbell.WaitDescriptors(_own, _bell, _adapterDescriptor, (int)Math.Clamp(_options.MaxSleep.TotalMilliseconds, 1, int.MaxValue));
             return;
         }
 

@@ -53,12 +53,21 @@ internal static unsafe class Doorbell
     /// through <paramref name="ownBell"/> when it sleeps in <c>poll(2)</c>. Any thread; full fence first, so whatever
     /// the caller made visible before is seen by the poller's re-check.
     /// </summary>
-    public static void RingOwn(SharedSegment ownSegment, DescriptorBell? ownBell)
+    public static void RingOwn(SharedSegment ownSegment, DescriptorBell? ownBell, bool evenIfAwake = false)
     {
         Interlocked.MemoryBarrier();
         var h = ownSegment.Header;
-        int how;
-        if (Volatile.Read(ref h->ReceiverSleeping) == 0 || (how = Interlocked.Exchange(ref h->ReceiverSleeping, 0)) == 0)
+        int how = Interlocked.Exchange(ref h->ReceiverSleeping, 0);
+        if (evenIfAwake)
+        {
+            // Stopping: do not trust the flag (a sender may have cleared it and failed to wake us) — ring both ways.
+            Interlocked.Increment(ref h->Doorbell);
+            ownBell?.Ring();
+            Futex.Wake(&h->Doorbell, 1);
+            return;
+        }
+
+        if (how == 0)
         {
             return;
         }

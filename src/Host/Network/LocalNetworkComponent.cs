@@ -90,7 +90,8 @@ public sealed record LocalNetworkOptions(
             Configuration.NotificationMode.Interrupt => DpNotification.Interrupt,
             _ => DpNotification.Adaptive,
         };
-        var engine = new LocalEngineOptions(mode, shm.SpinIterations, shm.MaxSleep, net.FullPolicy == RingFullPolicy.Drop ? FullPolicy.Drop : FullPolicy.Backpressure, TimeSpan.FromMilliseconds(5));
+        var pinCpu = shm.PinPollers.CpuFor(settings.Node.Id, CpuAffinity.AllowedCpus(), spins: mode != DpNotification.Interrupt);
+        var engine = new LocalEngineOptions(mode, shm.SpinIterations, shm.MaxSleep, net.FullPolicy == RingFullPolicy.Drop ? FullPolicy.Drop : FullPolicy.Backpressure, TimeSpan.FromMilliseconds(5), pinCpu);
         var groups = net.MulticastGroups.Take(net.MulticastRingCount).ToArray();
         return new LocalNetworkOptions(
             (ushort)settings.Node.Id,
@@ -250,6 +251,7 @@ public sealed class LocalNetworkComponent : IDisposable
             var forwarder = new FrameForwarder(RingAllocationState.Initial(options.NodeId, options.Peers).ToSnapshot(NetworkKind.Local, options.GroupMacs), new LearningTable(1024, 300_000));
             engine = new LocalNetworkEngine(segment, adapter, forwarder, options.Engine, options.Peers);
             engine.Start();
+            LogPoller(logger, options, engine);
             return new LocalNetworkComponent(options, logger, segment, ownsSegment: true, adapter, forwarder, engine, system, directory: null, memberStatus: null);
         }
         catch
@@ -286,6 +288,7 @@ public sealed class LocalNetworkComponent : IDisposable
             var forwarder = new FrameForwarder(RingAllocationState.Initial(options.NodeId, options.Peers).ToSnapshot(NetworkKind.Local, options.GroupMacs), new LearningTable(1024, 300_000));
             engine = new LocalNetworkEngine(segment, adapter, forwarder, options.Engine, options.Peers);
             engine.Start();
+            LogPoller(logger, options, engine);
             return new LocalNetworkComponent(options, logger, segment, ownsSegment: false, adapter, forwarder, engine, system, directory, memberStatus);
         }
         catch
@@ -294,6 +297,15 @@ public sealed class LocalNetworkComponent : IDisposable
             adapter?.Dispose();
             throw;
         }
+    }
+
+    private static void LogPoller(ILogger logger, LocalNetworkOptions options, LocalNetworkEngine engine)
+    {
+        var placement = engine.PinnedCpu is { } cpu ? $"pinned to CPU {cpu}"
+            : engine.PinError is { } error ? "not pinned: " + error
+            : "placed by the kernel";
+        var sleep = engine.BellError is { } bellError ? "the futex doorbell in short naps (" + bellError + ")" : "its adapter and doorbell";
+        LocalNetworkLog.PollerStarted(logger, options.NodeId, options.Engine.Mode.ToString().ToLowerInvariant(), placement, sleep);
     }
 
     /// <summary>The TAP adapter for <paramref name="options"/> in the calling thread's network namespace.</summary>

@@ -33,6 +33,9 @@ internal static partial class LocalNetworkLog
     public static partial void PeerWithoutRing(ILogger logger, int peerId);
 
     /// <summary>The local network stopped.</summary>
+    [LoggerMessage(EventId = 5010, EventName = "PollerStarted", Level = LogLevel.Information, Message = "Data-plane poller of node {NodeId} started: notification {Mode}, {Placement}, sleeps on {Sleep}")]
+    public static partial void PollerStarted(ILogger logger, int nodeId, string mode, string placement, string sleep);
+
     [LoggerMessage(EventId = 5007, EventName = "LocalNetworkStopped", Level = LogLevel.Information, Message = "Local network of node {NodeId} stopped")]
     public static partial void Stopped(ILogger logger, int nodeId);
 }

@@ -57,6 +57,7 @@ public class ReferenceConfigTests
         ["actornet.shared-memory.root"] = "/dev/shm/actornet",
         ["actornet.shared-memory.notification.mode"] = "adaptive",
         ["actornet.shared-memory.notification.spin-iterations"] = 20000L,
+        ["actornet.shared-memory.notification.pin-pollers"] = "auto",
         ["actornet.shared-memory.notification.max-sleep"] = "100ms",
         ["actornet.shared-memory.heartbeat.interval"] = "10ms",
         ["actornet.shared-memory.heartbeat.timeout"] = "100ms",

@@ -91,6 +91,38 @@ public class SettingsTests
     }
 
     [Fact]
+    public void PinPollers_AutoOffAndList_ChooseTheNodesCpu()
+    {
+        var auto = SharedMemorySettings.FromConfig(With("")).PinPollers;
+        auto.ShouldBe(PollerPinning.Automatic);
+        auto.CpuFor(1, [0, 1], spins: true).ShouldBe(0);
+        auto.CpuFor(2, [0, 1], spins: true).ShouldBe(1);
+        auto.CpuFor(3, [0, 1], spins: true).ShouldBe(0);
+        auto.CpuFor(2, [4, 6, 7], spins: true).ShouldBe(6);
+        auto.CpuFor(1, [3], spins: true).ShouldBeNull("one CPU: nothing to spread over");
+        auto.CpuFor(1, [0, 1], spins: false).ShouldBeNull("interrupt mode sleeps: the kernel places it");
+
+        SharedMemorySettings.FromConfig(With("actornet.shared-memory.notification.pin-pollers = off")).PinPollers.CpuFor(1, [0, 1], true).ShouldBeNull();
+        var list = SharedMemorySettings.FromConfig(With("actornet.shared-memory.notification.pin-pollers = [5, 9]")).PinPollers;
+        list.CpuFor(1, [0, 1], spins: false).ShouldBe(5);
+        list.CpuFor(4, [0, 1], spins: false).ShouldBe(9);
+    }
+
+    [Theory]
+    [InlineData("sometimes")]
+    [InlineData("[]")]
+    [InlineData("[-1]")]
+    [InlineData("[0, 5000]")]
+    [InlineData("[a, b]")]
+    [InlineData("12")]
+    public void PinPollers_Invalid_IsRejectedWithTheKeyAndTheFix(string value)
+    {
+        var ex = Should.Throw<SettingsException>(() => SharedMemorySettings.FromConfig(With("actornet.shared-memory.notification.pin-pollers = " + value)));
+        ex.Message.ShouldContain("actornet.shared-memory.notification.pin-pollers");
+        ex.Message.ShouldContain("use auto, off, or a list of CPU numbers");
+    }
+
+    [Fact]
     public void SharedMemorySettings_TimeoutNotAboveInterval_IsRejected()
     {
         var ex = Should.Throw<SettingsException>(() => SharedMemorySettings.FromConfig(With("actornet.shared-memory.heartbeat { interval = 100ms, timeout = 50ms }")));

@@ -20,7 +20,8 @@ internal sealed record Iperf3Result(double BitsPerSecond, long? Retransmits, dou
 /// <param name="AverageMs">Average round trip in milliseconds, null when nothing came back.</param>
 /// <param name="MinMs">Fastest round trip, null when nothing came back.</param>
 /// <param name="MaxMs">Slowest round trip, null when nothing came back.</param>
-internal sealed record PingResult(int Transmitted, int Received, double? AverageMs, double? MinMs, double? MaxMs);
+/// <param name="MedianMs">Median of the per-reply round trips (<c>time=</c> lines), null when ping printed none (e.g. <c>-q</c>).</param>
+internal sealed record PingResult(int Transmitted, int Received, double? AverageMs, double? MinMs, double? MaxMs, double? MedianMs = null);
 
 /// <summary>
 /// Parsers of the output of the programs the TAP benchmark runs (iperf3, ping, ethtool, ip). Their output comes from
@@ -111,7 +112,11 @@ internal static partial class BenchParsers
         }
 
         static double D(Group g) => double.Parse(g.ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture);
-        return new PingResult(transmitted, received, D(rtt.Groups[2]), D(rtt.Groups[1]), D(rtt.Groups[3]));
+        var times = PingTime().Matches(output).Select(m => D(m.Groups[1])).Order().ToArray();
+        double? median = times.Length == 0 ? null
+            : times.Length % 2 == 1 ? times[times.Length / 2]
+            : (times[(times.Length / 2) - 1] + times[times.Length / 2]) / 2;
+        return new PingResult(transmitted, received, D(rtt.Groups[2]), D(rtt.Groups[1]), D(rtt.Groups[3]), median);
     }
 
     /// <summary>
@@ -153,6 +158,9 @@ internal static partial class BenchParsers
 
     [GeneratedRegex(@"(?:rtt|round-trip) min/avg/max(?:/mdev|/stddev)? = ([0-9.]+)/([0-9.]+)/([0-9.]+)", RegexOptions.CultureInvariant)]
     private static partial Regex PingRtt();
+
+    [GeneratedRegex(@"\btime=([0-9.]+) ms", RegexOptions.CultureInvariant)]
+    private static partial Regex PingTime();
 
     [GeneratedRegex(@"\bmaxmtu (\d+)", RegexOptions.CultureInvariant)]
     private static partial Regex MaxMtu();

@@ -9,6 +9,7 @@ namespace ActorNet.Host.Ops.Bench;
 /// <param name="Streams">Parallel TCP streams of iperf3 (1 or 4), null when the row is about the MTU or the path.</param>
 /// <param name="TcpGbps">Receiver throughput in Gbit/s, null when not measured.</param>
 /// <param name="PingAvgMs">Average ping round trip in ms at this MTU (same for the 1- and 4-stream rows), null when not measured.</param>
+/// <param name="PingP50Ms">Median ping round trip in ms (the average is pulled up by rare scheduling stalls of a few ms).</param>
 /// <param name="Retransmits">TCP retransmits during the iperf3 run.</param>
 /// <param name="LargestMtu">This MTU is the largest the path carries (found by probing with don't-fragment pings).</param>
 /// <param name="Offloads">Offload settings of both devices (<c>ethtool -k</c>), e.g. <c>client: tso on, ...; server: ...</c>.</param>
@@ -21,6 +22,7 @@ internal sealed record TapBenchRow(
     int? Streams,
     double? TcpGbps,
     double? PingAvgMs,
+    double? PingP50Ms,
     long? Retransmits,
     bool LargestMtu,
     string? Offloads,
@@ -73,7 +75,7 @@ internal static class TapBench
             if (path.Unavailable() is { } reason)
             {
                 progress.WriteLine($"{path.Name}: unavailable: {reason}");
-                rows.Add(new TapBenchRow(path.Name, null, null, null, null, null, false, null, "unavailable: " + reason, options.Seconds, LoadAverage()));
+                rows.Add(new TapBenchRow(path.Name, null, null, null, null, null, null, false, null, "unavailable: " + reason, options.Seconds, LoadAverage()));
                 continue;
             }
 
@@ -84,7 +86,7 @@ internal static class TapBench
             catch (Exception ex) when (ex is BenchException or PlatformPrerequisiteException)
             {
                 progress.WriteLine($"{path.Name}: failed: {ex.Message}");
-                rows.Add(new TapBenchRow(path.Name, null, null, null, null, null, false, null, "failed: " + ex.Message, options.Seconds, LoadAverage()));
+                rows.Add(new TapBenchRow(path.Name, null, null, null, null, null, null, false, null, "failed: " + ex.Message, options.Seconds, LoadAverage()));
             }
         }
 
@@ -124,7 +126,7 @@ internal static class TapBench
             {
                 foreach (var streams in options.Streams)
                 {
-                    rows.Add(new TapBenchRow(path.Name, mtu, streams, null, null, null, false, null, $"MTU {mtu.ToString(CultureInfo.InvariantCulture)} not carried: the largest frames that cross are MTU {largest.ToString(CultureInfo.InvariantCulture)}", options.Seconds, LoadAverage()));
+                    rows.Add(new TapBenchRow(path.Name, mtu, streams, null, null, null, null, false, null, $"MTU {mtu.ToString(CultureInfo.InvariantCulture)} not carried: the largest frames that cross are MTU {largest.ToString(CultureInfo.InvariantCulture)}", options.Seconds, LoadAverage()));
                 }
             }
             else if (!mtus.Contains(mtu))
@@ -147,7 +149,7 @@ internal static class TapBench
         {
             foreach (var streams in options.Streams)
             {
-                rows.Add(new TapBenchRow(path.Name, mtu, streams, null, null, null, largest, null, $"frames of MTU {mtuText} do not cross", options.Seconds, LoadAverage()));
+                rows.Add(new TapBenchRow(path.Name, mtu, streams, null, null, null, null, largest, null, $"frames of MTU {mtuText} do not cross", options.Seconds, LoadAverage()));
             }
 
             return;
@@ -156,7 +158,7 @@ internal static class TapBench
         var offloads = await OffloadsAsync(link, cancellation).ConfigureAwait(false);
         progress.WriteLine($"{path.Name} MTU {mtuText}: ping x{options.PingCount.ToString(CultureInfo.InvariantCulture)}");
         var pingText = await ExecAsync(link.Client, TimeSpan.FromSeconds(options.PingCount * 0.05 + 15), cancellation,
-            "ping", "-q", "-n", "-c", options.PingCount.ToString(CultureInfo.InvariantCulture), "-i", "0.01", "-W", "1", link.ServerAddress.ToString()).ConfigureAwait(false);
+            "ping", "-n", "-c", options.PingCount.ToString(CultureInfo.InvariantCulture), "-i", "0.01", "-W", "1", link.ServerAddress.ToString()).ConfigureAwait(false);
         var ping = BenchParsers.ParsePing(pingText.StandardOutput, out var pingError);
         var pingAvg = ping?.AverageMs;
         foreach (var streams in options.Streams)
@@ -164,7 +166,7 @@ internal static class TapBench
             progress.WriteLine($"{path.Name} MTU {mtuText}: iperf3 {streams.ToString(CultureInfo.InvariantCulture)} stream(s), {options.Seconds.ToString(CultureInfo.InvariantCulture)} s");
             var (result, error) = await IperfAsync(scope, link, streams, options.Seconds, cancellation).ConfigureAwait(false);
             var problems = new[] { error, pingAvg is null ? "ping: " + (pingError ?? "no reply") : null }.Where(p => p is not null).ToArray();
-            rows.Add(new TapBenchRow(path.Name, mtu, streams, result?.Gbps, pingAvg, result?.Retransmits, largest, offloads, problems.Length == 0 ? null : string.Join("; ", problems), options.Seconds, LoadAverage()));
+            rows.Add(new TapBenchRow(path.Name, mtu, streams, result?.Gbps, pingAvg, ping?.MedianMs, result?.Retransmits, largest, offloads, problems.Length == 0 ? null : string.Join("; ", problems), options.Seconds, LoadAverage()));
         }
     }
 

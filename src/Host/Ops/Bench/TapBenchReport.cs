@@ -27,6 +27,7 @@ internal static class TapBenchReport
                 Number(json, "streams", r.Streams);
                 Number(json, "tcp_gbps", r.TcpGbps is { } g ? Math.Round(g, 3) : null);
                 Number(json, "ping_avg_ms", r.PingAvgMs);
+                Number(json, "ping_p50_ms", r.PingP50Ms);
                 Number(json, "retransmits", r.Retransmits);
                 json.WriteBoolean("largest_mtu", r.LargestMtu);
                 json.WriteNumber("seconds", r.Seconds);
@@ -75,7 +76,7 @@ internal static class TapBenchReport
         }
 
         text.Append('\n');
-        var header = new[] { "path", "mtu", "streams", "Gbit/s", "vs veth", "vs vde", "ping ms", "vs veth", "vs vde", "retrans" };
+        var header = new[] { "path", "mtu", "streams", "Gbit/s", "vs veth", "vs vde", "ping ms", "vs veth", "vs vde", "p50 ms", "vs veth", "retrans" };
         var table = new List<string[]> { header };
         foreach (var r in rows.Where(r => r.TcpGbps is not null || r.PingAvgMs is not null))
         {
@@ -92,6 +93,8 @@ internal static class TapBenchReport
                 Format(r.PingAvgMs, "0.000"),
                 Ratio(r.PingAvgMs, veth?.PingAvgMs),
                 Ratio(r.PingAvgMs, vde?.PingAvgMs),
+                Format(r.PingP50Ms, "0.000"),
+                Ratio(r.PingP50Ms, veth?.PingP50Ms),
                 r.Retransmits?.ToString(inv) ?? "-",
             ]);
         }

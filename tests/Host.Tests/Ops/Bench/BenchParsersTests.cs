@@ -87,6 +87,25 @@ public class BenchParsersTests
     }
 
     [Fact]
+    public void ParsePing_PerReplyLines_GiveTheMedian()
+    {
+        const string output = """
+            PING 10.9.0.2 (10.9.0.2) 56(84) bytes of data.
+            64 bytes from 10.9.0.2: icmp_seq=1 ttl=64 time=0.031 ms
+            64 bytes from 10.9.0.2: icmp_seq=2 ttl=64 time=4.20 ms
+            64 bytes from 10.9.0.2: icmp_seq=3 ttl=64 time=0.025 ms
+            64 bytes from 10.9.0.2: icmp_seq=4 ttl=64 time=0.029 ms
+
+            --- 10.9.0.2 ping statistics ---
+            4 packets transmitted, 4 received, 0% packet loss, time 31ms
+            rtt min/avg/max/mdev = 0.025/1.071/4.200/1.806 ms
+            """;
+        var ping = BenchParsers.ParsePing(output, out _).ShouldNotBeNull();
+        ping.AverageMs.ShouldBe(1.071);
+        ping.MedianMs.ShouldNotBeNull().ShouldBe(0.030, 1e-9); // (0.029 + 0.031) / 2: one stall does not move it
+    }
+
+    [Fact]
     public void ParsePing_AllLost_HasCountsButNoAverage()
     {
         const string output = """

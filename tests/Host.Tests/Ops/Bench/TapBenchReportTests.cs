@@ -6,16 +6,16 @@ namespace ActorNet.Host.Tests.Ops.Bench;
 public class TapBenchReportTests
 {
     private static TapBenchRow Row(string path, int mtu, int streams, double gbps, double ping, bool largest = false) =>
-        new(path, mtu, streams, gbps, ping, 3, largest, "both: tso on", null, 2, 1.5);
+        new(path, mtu, streams, gbps, ping, ping / 2, 3, largest, "both: tso on", null, 2, 1.5);
 
     private static readonly TapBenchRow[] s_rows =
     [
-        new("actornet", null, null, null, null, null, false, null, "unavailable: no orchestration", 2, 1.0),
+        new("actornet", null, null, null, null, null, null, false, null, "unavailable: no orchestration", 2, 1.0),
         Row("veth", 1500, 1, 20, 0.05),
         Row("veth", 65535, 1, 40, 0.04, largest: true),
         Row("vde", 1500, 1, 1, 0.5),
         Row("vde", 1504, 1, 2, 0.4, largest: true),
-        new("vde", 9000, 1, null, null, null, false, null, "MTU 9000 not carried", 2, 1.0),
+        new("vde", 9000, 1, null, null, null, null, false, null, "MTU 9000 not carried", 2, 1.0),
     ];
 
     [Fact]
@@ -31,6 +31,7 @@ public class TapBenchReportTests
         rows[1].GetProperty("streams").GetInt32().ShouldBe(1);
         rows[1].GetProperty("tcp_gbps").GetDouble().ShouldBe(20);
         rows[1].GetProperty("ping_avg_ms").GetDouble().ShouldBe(0.05);
+        rows[1].GetProperty("ping_p50_ms").GetDouble().ShouldBe(0.025);
         rows[1].GetProperty("offloads").GetString().ShouldBe("both: tso on");
         rows[2].GetProperty("largest_mtu").GetBoolean().ShouldBeTrue();
     }
