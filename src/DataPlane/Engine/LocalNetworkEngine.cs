@@ -448,7 +448,6 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
             if (_options.Mode == NotificationMode.Polling || (_options.Mode == NotificationMode.Adaptive && idle < _options.SpinIterations))
             {
                 Thread.Yield(); // each empty pass: on a small machine the programs we carry frames for need the core too
-
                 continue;
             }
 
@@ -589,15 +588,7 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
         var decision = _forwarder.Decide(frame, Environment.TickCount64);
         if (decision.Action == ForwardingAction.Unicast && decision.Ring < links.ByIndex.Length && ReferenceEquals(links.ByIndex[decision.Ring], speculative))
         {
-            if (prefix != 0)
-            {
-                offload.WriteTo(slot);
-            }
-
-            speculative.Tx.Commit(length + prefix, prefix != 0 ? SlotFlags.Offload : SlotFlags.None);
-            speculative.TxDirty = true;
-            speculative.Counters._txFrames++;
-            speculative.Counters._txBytes += length;
+            CommitUnicast(speculative, slot, prefix, length, offload); // the frame is in place already
             return;
         }
 
@@ -657,17 +648,24 @@ public sealed unsafe class LocalNetworkEngine : IDisposable
             return;
         }
 
+        frame.CopyTo(slot[prefix..]);
+        CommitUnicast(link, slot, prefix, frame.Length, offload);
+    }
+
+    // The frame is at slot[prefix..prefix+length] of the link's claimed slot: add the offload prefix, commit, count,
+    // and make the link the next speculative destination.
+    private void CommitUnicast(PeerLink link, Span<byte> slot, int prefix, int length, in FrameOffload offload)
+    {
         if (prefix != 0)
         {
             offload.WriteTo(slot);
         }
 
-        frame.CopyTo(slot[prefix..]);
-        tx.Commit(frame.Length + prefix, prefix != 0 ? SlotFlags.Offload : SlotFlags.None);
+        link.Tx.Commit(length + prefix, prefix != 0 ? SlotFlags.Offload : SlotFlags.None);
         link.TxDirty = true;
         _speculative = link;
         link.Counters._txFrames++;
-        link.Counters._txBytes += frame.Length;
+        link.Counters._txBytes += length;
     }
 
     private bool WaitForSlot(Links links, PeerLink link, out Span<byte> slot)

@@ -4,36 +4,22 @@ namespace ActorNet.DataPlane;
 
 internal static partial class Interop
 {
-    /// <summary>libc calls of the descriptor doorbell (a FIFO beside the segment).</summary>
+    /// <summary>
+    /// libc calls of the descriptor doorbell (a FIFO beside the segment) that <see cref="Tun"/> does not already
+    /// declare; close/read/write/poll and the open flags are <see cref="Tun"/>'s.
+    /// </summary>
     internal static unsafe partial class Bell
     {
-        internal const int O_RDWR = 0x0002;
         internal const int O_WRONLY = 0x0001;
-        internal const int O_NONBLOCK = 0x0800;
-        internal const int O_CLOEXEC = 0x80000;
-        internal const int EEXIST = 17;
-        internal const int EINTR = 4;
-        internal const short POLLIN = 0x0001;
 
         [LibraryImport(Libraries.Libc, EntryPoint = "mkfifo", SetLastError = true)]
         internal static partial int mkfifo(byte* path, uint mode);
 
+        /// <summary>open(2) with a NUL-terminated path already in native memory (no marshalling on the data path).</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "open", SetLastError = true)]
         internal static partial int open(byte* path, int flags);
 
         [LibraryImport(Libraries.Libc, EntryPoint = "unlink", SetLastError = true)]
         internal static partial int unlink(byte* path);
-
-        [LibraryImport(Libraries.Libc, EntryPoint = "close", SetLastError = true)]
-        internal static partial int close(int fd);
-
-        [LibraryImport(Libraries.Libc, EntryPoint = "read", SetLastError = true)]
-        internal static partial nint read(int fd, byte* buffer, nuint count);
-
-        [LibraryImport(Libraries.Libc, EntryPoint = "write", SetLastError = true)]
-        internal static partial nint write(int fd, byte* buffer, nuint count);
-
-        [LibraryImport(Libraries.Libc, EntryPoint = "poll", SetLastError = true)]
-        internal static partial int poll(Tun.PollFd* fds, nuint count, int timeoutMilliseconds);
     }
 }

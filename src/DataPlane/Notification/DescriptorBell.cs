@@ -49,7 +49,7 @@ internal sealed unsafe class DescriptorBell : IDisposable
             return null;
         }
 
-        int fd = Interop.Bell.open(path, Interop.Bell.O_RDWR | Interop.Bell.O_NONBLOCK | Interop.Bell.O_CLOEXEC);
+        int fd = Interop.Bell.open(path, Interop.Tun.O_RDWR | Interop.Tun.O_NONBLOCK | Interop.Tun.O_CLOEXEC);
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
@@ -62,11 +62,14 @@ internal sealed unsafe class DescriptorBell : IDisposable
         return new DescriptorBell(path, fd);
     }
 
-    /// <summary>Reads every pending byte (poller thread, after a wake-up). No allocation.</summary>
+    /// <summary>
+    /// Reads pending bytes (poller thread, after a wake-up), at most 1 KiB: a peer that keeps writing cannot hold the
+    /// poller here; what is left only makes the next poll(2) return at once. No allocation.
+    /// </summary>
     public void Drain()
     {
         byte* sink = stackalloc byte[64];
-        while (Interop.Bell.read(_fd, sink, 64) == 64)
+        for (int i = 0; i < 16 && Interop.Tun.read(_fd, sink, 64) == 64; i++)
         {
         }
     }
@@ -75,7 +78,7 @@ internal sealed unsafe class DescriptorBell : IDisposable
     public void Ring()
     {
         byte one = 1;
-        _ = Interop.Bell.write(_fd, &one, 1); // EAGAIN: the FIFO is full, so it is already readable
+        _ = Interop.Tun.write(_fd, &one, 1); // EAGAIN: the FIFO is full, so it is already readable
     }
 
     /// <summary>Closes and removes the FIFO.</summary>
@@ -86,7 +89,7 @@ internal sealed unsafe class DescriptorBell : IDisposable
             return;
         }
 
-        _ = Interop.Bell.close(_fd);
+        _ = Interop.Tun.close(_fd);
         _ = Interop.Bell.unlink(_path);
         NativeMemory.Free(_path);
         _path = null;
@@ -128,7 +131,7 @@ internal sealed unsafe class DescriptorBellRinger : IDisposable
                 return false;
             }
 
-            _fd = Interop.Bell.open(_path, Interop.Bell.O_WRONLY | Interop.Bell.O_NONBLOCK | Interop.Bell.O_CLOEXEC);
+            _fd = Interop.Bell.open(_path, Interop.Bell.O_WRONLY | Interop.Tun.O_NONBLOCK | Interop.Tun.O_CLOEXEC);
             if (_fd < 0)
             {
                 _nextAttempt = Environment.TickCount64 + 100;
@@ -137,7 +140,7 @@ internal sealed unsafe class DescriptorBellRinger : IDisposable
         }
 
         byte one = 1;
-        if (Interop.Bell.write(_fd, &one, 1) == 1)
+        if (Interop.Tun.write(_fd, &one, 1) == 1)
         {
             return true;
         }
@@ -148,7 +151,7 @@ internal sealed unsafe class DescriptorBellRinger : IDisposable
             return true; // the FIFO is full: the owner has wake-ups pending already
         }
 
-        _ = Interop.Bell.close(_fd); // e.g. EPIPE: the owner is gone; reopen later (a new incarnation makes a new FIFO)
+        _ = Interop.Tun.close(_fd); // e.g. EPIPE: the owner is gone; reopen later (a new incarnation makes a new FIFO)
         _fd = -1;
         _nextAttempt = Environment.TickCount64 + 100;
         return false;
@@ -159,7 +162,7 @@ internal sealed unsafe class DescriptorBellRinger : IDisposable
     {
         if (_fd >= 0)
         {
-            _ = Interop.Bell.close(_fd);
+            _ = Interop.Tun.close(_fd);
             _fd = -1;
         }
 

@@ -104,9 +104,9 @@ internal static unsafe class Doorbell
     public static void WaitDescriptors(SharedSegment ownSegment, DescriptorBell bell, int adapterDescriptor, int timeoutMilliseconds)
     {
         var fds = stackalloc Interop.Tun.PollFd[2];
-        fds[0] = new Interop.Tun.PollFd { Fd = bell.Descriptor, Events = Interop.Bell.POLLIN };
-        fds[1] = new Interop.Tun.PollFd { Fd = adapterDescriptor, Events = Interop.Bell.POLLIN };
-        int ready = Interop.Bell.poll(fds, adapterDescriptor >= 0 ? 2u : 1u, timeoutMilliseconds);
+        fds[0] = new Interop.Tun.PollFd { Fd = bell.Descriptor, Events = Interop.Tun.POLLIN };
+        fds[1] = new Interop.Tun.PollFd { Fd = adapterDescriptor, Events = Interop.Tun.POLLIN };
+        int ready = Interop.Tun.poll(fds, adapterDescriptor >= 0 ? 2u : 1u, timeoutMilliseconds);
         Volatile.Write(ref ownSegment.Header->ReceiverSleeping, 0);
         if (ready > 0 && fds[0].Revents != 0)
         {
