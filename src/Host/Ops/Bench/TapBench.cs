@@ -35,13 +35,17 @@ internal sealed record TapBenchRow(
 /// <param name="PingCount">Pings per MTU, sent every 10 ms.</param>
 /// <param name="Mtus">MTUs to measure; <see cref="TapBench.Largest"/> (0) stands for the largest each path carries.</param>
 /// <param name="Streams">iperf3 parallel stream counts.</param>
-internal sealed record TapBenchOptions(int Seconds, int PingCount, IReadOnlyList<int> Mtus, IReadOnlyList<int> Streams)
+/// <param name="WarmupSeconds">
+/// Traffic sent over each path before its first measurement and thrown away (an iperf3 run of this length, then
+/// pings 2 ms apart for as long): every path, kernel or ActorNet, is measured warm, as benchmark harnesses do. 0 = none.
+/// </param>
+internal sealed record TapBenchOptions(int Seconds, int PingCount, IReadOnlyList<int> Mtus, IReadOnlyList<int> Streams, int WarmupSeconds = 0)
 {
-    /// <summary>The full run: 5 s per measurement, 500 pings, MTU 1500, 9000 and largest, 1 and 4 streams.</summary>
-    public static TapBenchOptions Full { get; } = new(5, 500, [1500, 9000, TapBench.Largest], [1, 4]);
+    /// <summary>The full run: 5 s per measurement, 500 pings, MTU 1500, 9000 and largest, 1 and 4 streams, 5 s warm-up.</summary>
+    public static TapBenchOptions Full { get; } = new(5, 500, [1500, 9000, TapBench.Largest], [1, 4], 5);
 
-    /// <summary><c>--quick</c>: 2 s per measurement (200 pings at 10 ms), same combinations.</summary>
-    public static TapBenchOptions Quick { get; } = new(2, 200, [1500, 9000, TapBench.Largest], [1, 4]);
+    /// <summary><c>--quick</c>: 2 s per measurement (200 pings at 10 ms), same combinations, 2 s warm-up.</summary>
+    public static TapBenchOptions Quick { get; } = new(2, 200, [1500, 9000, TapBench.Largest], [1, 4], 2);
 }
 
 /// <summary>
@@ -135,6 +139,11 @@ internal static class TapBench
             }
         }
 
+        if (options.WarmupSeconds > 0 && mtus.Count > 0)
+        {
+            await WarmUpAsync(path, scope, link, mtus[0], options.WarmupSeconds, progress, cancellation).ConfigureAwait(false);
+        }
+
         foreach (var mtu in mtus)
         {
             await MeasureMtuAsync(path, scope, link, mtu, mtu == largest, options, rows, progress, cancellation).ConfigureAwait(false);
@@ -168,6 +177,23 @@ internal static class TapBench
             var problems = new[] { error, pingAvg is null ? "ping: " + (pingError ?? "no reply") : null }.Where(p => p is not null).ToArray();
             rows.Add(new TapBenchRow(path.Name, mtu, streams, result?.Gbps, pingAvg, ping?.MedianMs, result?.Retransmits, largest, offloads, problems.Length == 0 ? null : string.Join("; ", problems), options.Seconds, LoadAverage()));
         }
+    }
+
+    // Traffic whose figures are thrown away: programs, caches and the JIT of every process on the path settle first.
+    private static async Task WarmUpAsync(ITapBenchPath path, BenchScope scope, IBenchLink link, int mtu, int seconds, TextWriter progress, CancellationToken cancellation)
+    {
+        var secondsText = seconds.ToString(CultureInfo.InvariantCulture);
+        progress.WriteLine($"{path.Name}: warming up ({secondsText} s of iperf3 and {secondsText} s of pings, not measured)");
+        await link.SetMtuAsync(mtu, cancellation).ConfigureAwait(false);
+        var (_, error) = await IperfAsync(scope, link, 1, seconds, cancellation).ConfigureAwait(false);
+        if (error is not null)
+        {
+            progress.WriteLine($"{path.Name}: warm-up iperf3: {error}");
+        }
+
+        var count = (seconds * 500).ToString(CultureInfo.InvariantCulture);
+        await ExecAsync(link.Client, TimeSpan.FromSeconds(seconds + 15), cancellation,
+            "ping", "-q", "-n", "-c", count, "-i", "0.002", "-W", "1", link.ServerAddress.ToString()).ConfigureAwait(false);
     }
 
     private static async Task<int> FindLargestMtuAsync(IBenchLink link, CancellationToken cancellation)

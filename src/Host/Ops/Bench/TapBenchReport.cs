@@ -68,6 +68,11 @@ internal static class TapBenchReport
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         text.Append(inv, $"TCP throughput (iperf3, {options.Seconds} s per run, receiver side) and ping round trip ({options.PingCount} pings, 10 ms apart) between two network namespaces.\n");
+        if (options.WarmupSeconds > 0)
+        {
+            text.Append(inv, $"Each path was warmed up first with {options.WarmupSeconds} s of iperf3 and {options.WarmupSeconds} s of pings (not measured).\n");
+        }
+
         text.Append("Ratios: throughput as a multiple of the reference (higher is better); ping as a multiple of the reference's round trip (lower is better).\n");
         text.Append(inv, $"Machine: {Environment.ProcessorCount} cores, 1-minute load average {Format(TapBench.LoadAverage(), "0.0")} at the end; figures vary with other load.\n");
         foreach (var path in paths ?? [])

@@ -25,9 +25,12 @@ public class TapBenchRunTests
     {
         RequireTools();
         using var progress = new StringWriter();
-        var options = new TapBenchOptions(1, 20, [1500, TapBench.Largest], [1]);
+        var options = new TapBenchOptions(1, 20, [1500, TapBench.Largest], [1], WarmupSeconds: 1);
 
         var rows = await TapBench.RunAsync([new VethTapBenchPath()], options, progress, CancellationToken.None);
+
+        progress.ToString().ShouldContain("veth: warming up (1 s of iperf3 and 1 s of pings, not measured)");
+        progress.ToString().ShouldNotContain("warm-up iperf3:");
 
         var r1500 = rows.Single(r => r.Mtu == 1500);
         r1500.Error.ShouldBeNull(progress.ToString());
