@@ -115,13 +115,24 @@ public static class StatusFile
                 return null;
             }
 
-            return JsonSerializer.Deserialize(File.ReadAllText(path), StatusJsonContext.Default.NodeNetworkStatus);
+            var status = JsonSerializer.Deserialize(File.ReadAllText(path), StatusJsonContext.Default.NodeNetworkStatus);
+            return status is not null && IsComplete(status) ? status : null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
             return null;
         }
     }
+
+    /// <summary>The status as JSON (the status file's format: snake_case names).</summary>
+    public static JsonElement ToJsonElement(NodeNetworkStatus status) =>
+        JsonSerializer.SerializeToElement(status, StatusJsonContext.Default.NodeNetworkStatus);
+
+    // JSON null where the record promises an object or a list: a foreign or damaged file, not a status.
+    private static bool IsComplete(NodeNetworkStatus s) =>
+        s.NodeName is not null && s.Address is not null && s.Adapter is not null && s.Member is not null
+        && s.Links is not null && s.Links.All(l => l is not null && l.State is not null && l.Member is not null)
+        && s.Cast is not null && s.AdapterCounters is not null && s.Forwarding is not null;
 
     /// <summary>Removes a status file (missing is fine).</summary>
     public static void Remove(string path)

@@ -448,7 +448,8 @@ public sealed class LocalCluster : IAsyncDisposable
 
     private static bool ValidName(string name) => name.Length is > 0 and <= 15 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
-    private static bool IsAlive(int pid) => DataPlane.Segments.ProcessLiveness.IsAlive(pid) && !IsZombie(pid);
+    /// <summary>Whether process <paramref name="pid"/> exists and is not a zombie.</summary>
+    internal static bool IsAlive(int pid) => pid > 0 && DataPlane.Segments.ProcessLiveness.IsAlive(pid) && !IsZombie(pid);
 
     private static bool IsZombie(int pid)
     {

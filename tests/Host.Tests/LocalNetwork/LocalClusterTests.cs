@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ActorNet.Host.Network;
 using ActorNet.Host.Orchestration;
 using ActorNet.Host.Platform;
+using ActorNet.Host.Tests.Commands;
 
 namespace ActorNet.Host.Tests.LocalNetwork;
 
@@ -32,6 +33,44 @@ public sealed class LocalClusterTests : IClassFixture<LocalClusterFixture>
                 neigh.StandardOutput.ShouldContain($"02:41:4e:00:00:{b.Id:x2}", Case.Insensitive, $"ARP of node {a.Id} for node {b.Id}");
             }
         }
+    }
+
+    [Fact]
+    public async Task Status_Once_ShowsMembersRingsWithOwnersCountersAndRates()
+    {
+        var plan = Cluster.Plan;
+        string[] args = ["status", "--config", plan.ConfigFile!, .. plan.Defines.SelectMany(d => new[] { "-D", d })];
+        var ping = Cluster.ExecAsync(1, s_timeout, "ping", "-q", "-n", "-c", "300", "-i", "0.01", plan.Node(2).DataAddress.ToString());
+
+        var (code, text, error) = CliRunner.Run(args);
+        var (jsonCode, json, jsonError) = CliRunner.Run([.. args, "--json"]);
+        (await ping).ExitCode.ShouldBe(0);
+
+        code.ShouldBe(0, error);
+        text.ShouldContain("Cluster view of");
+        foreach (var a in plan.Nodes)
+        {
+            text.ShouldContain($"{a.Id} -> *");
+            foreach (var b in plan.Nodes.Where(n => n.Id != a.Id))
+            {
+                text.ShouldContain($"{a.Id} -> {b.Id}");
+            }
+        }
+
+        jsonCode.ShouldBe(0, jsonError);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        doc.RootElement.GetProperty("members").GetArrayLength().ShouldBe(3);
+        var nodes = doc.RootElement.GetProperty("network").GetProperty("nodes").EnumerateArray().ToList();
+        nodes.Select(n => n.GetProperty("id").GetInt32()).ShouldBe(plan.Nodes.Select(n => n.Id));
+        foreach (var n in nodes)
+        {
+            n.GetProperty("running").GetBoolean().ShouldBeTrue();
+            n.GetProperty("status").GetProperty("links").EnumerateArray().Where(l => plan.Nodes.Any(p => p.Id == l.GetProperty("peer").GetInt32()))
+                .ShouldAllBe(l => l.GetProperty("state").GetString() == "up");
+            n.GetProperty("rates").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Object, "status samples twice to compute rates");
+        }
+
+        nodes[0].GetProperty("rates").GetProperty("tx_frames_per_second").GetDouble().ShouldBeGreaterThan(0, "node 1 was pinging during the sample");
     }
 
     [Fact]
