@@ -18,7 +18,7 @@ internal static class UpCommand
     {
         var command = new Command("up", "Start a whole cluster on this machine, one node per network namespace, and show it live until Ctrl-C (which tears it all down).");
         var options = new ConfigOptions();
-        var nodes = new Option<int?>("--nodes") { Description = "Number of nodes to start (default: every node section of the file, else 1).", HelpName = "N" };
+        var nodes = new Option<int?>("--nodes") { Description = "Number of nodes to start (default: one per node section of the file, else 3).", HelpName = "N" };
         var detach = new Option<bool>("--detach") { Description = "Return once the cluster is healthy instead of showing it live; stop it with 'actornet down'." };
         command.Options.Add(options.File);
         command.Options.Add(options.Defines);

@@ -66,6 +66,9 @@ public sealed record ClusterPlan(
     /// <summary>Node by id; throws when there is none.</summary>
     public NodePlan Node(int id) => Nodes.FirstOrDefault(n => n.Id == id) ?? throw new ArgumentOutOfRangeException(nameof(id), id, $"cluster '{Cluster}' has no node {id}; its nodes are {string.Join(", ", Nodes.Select(n => n.Id))}.");
 
+    /// <summary>Nodes started when neither <c>--nodes</c>, <c>orchestration.nodes</c> nor a node section says how many: enough for a network.</summary>
+    public const int DefaultNodesWithoutSections = 3;
+
     /// <summary>
     /// Builds the plan from a resolved configuration (the cluster file without a node section).
     /// <paramref name="nodeCount"/> overrides <c>actornet.orchestration.nodes</c>.
@@ -88,7 +91,7 @@ public sealed record ClusterPlan(
         }
 
         int[] ids = count == 0
-            ? (sections.Length > 0 ? sections : [1])
+            ? (sections.Length > 0 ? sections : [.. Enumerable.Range(1, DefaultNodesWithoutSections)])
             : sections.Concat(Enumerable.Range(1, 254)).Distinct().Take(count).Order().ToArray();
         var subnetText = config.GetString("actornet.orchestration.management-subnet");
         if (!IPNetwork.TryParse(subnetText, out var subnet) || subnet.BaseAddress.AddressFamily != AddressFamily.InterNetwork || subnet.PrefixLength is < 16 or > 29)

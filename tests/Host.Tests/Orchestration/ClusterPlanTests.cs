@@ -27,6 +27,15 @@ public class ClusterPlanTests
     }
 
     [Fact]
+    public void FromConfig_NoFileNoCount_ThreeNodesWithSubnetAddresses()
+    {
+        var plan = PlanOf(null, null);
+
+        plan.Nodes.Select(n => n.Id).ShouldBe([1, 2, 3]);
+        plan.Nodes.Select(n => n.DataAddress.ToString()).ShouldBe(["10.200.0.1", "10.200.0.2", "10.200.0.3"]);
+    }
+
+    [Fact]
     public void FromConfig_MoreNodesThanSections_ExtraNodesDeriveAddressFromSubnet()
     {
         var plan = PlanOf(RepoPaths.ClusterConf, 6);
