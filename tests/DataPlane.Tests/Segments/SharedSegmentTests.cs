@@ -23,6 +23,55 @@ public unsafe class SharedSegmentTests
         peer.HasRegion(RegionKind.Broadcast, 0).ShouldBeTrue();
     }
 
+    private static long AllocatedBytes(string path)
+    {
+        using var stat = Process.Start(new ProcessStartInfo("stat", ["-c", "%b %B", path]) { RedirectStandardOutput = true, UseShellExecute = false })!;
+        var parts = stat.StandardOutput.ReadToEnd().Trim().Split(' ');
+        stat.WaitForExit();
+        return long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture) * long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public void Create_AllocatesEveryPageUpFront()
+    {
+        using var dir = new ShmDirectory();
+        using var owner = SharedSegment.Create(dir.Node(1), 1, 1, new SegmentLayout().AddSpscRing(2, 1024, 9000));
+
+        AllocatedBytes(dir.Node(1)).ShouldBeGreaterThanOrEqualTo(owner.Size, "the file must not be sparse: a page allocated on the data path can fail with SIGBUS");
+    }
+
+    [Fact]
+    public void Create_FileSystemTooSmall_FailsSayingHowMuchIsFreeAndLeavesNoFile()
+    {
+        var mount = Path.Combine(Path.GetTempPath(), "actornet-small-shm-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(mount);
+        try
+        {
+            using (var m = Process.Start("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mount]))
+            {
+                m.WaitForExit();
+                m.ExitCode.ShouldBe(0, "mounting a 1 MiB tmpfs needs root (the test command runs as root)");
+            }
+
+            var path = Path.Combine(mount, "node-1");
+            var e = Should.Throw<IOException>(() => SharedSegment.Create(path, 1, 1, new SegmentLayout().AddSpscRing(2, 1024, 9000)));
+
+            e.Message.ShouldContain("cannot reserve");
+            e.Message.ShouldContain("MiB free");
+            e.Message.ShouldContain(path);
+            File.Exists(path).ShouldBeFalse();
+        }
+        finally
+        {
+            using (var u = Process.Start("umount", [mount]))
+            {
+                u.WaitForExit();
+            }
+
+            Directory.Delete(mount);
+        }
+    }
+
     [Fact]
     public void PathFor_FollowsTheDocumentedConvention() =>
         SharedSegment.PathFor("/dev/shm", "c1", 7).ShouldBe("/dev/shm/c1/node-7");
