@@ -44,13 +44,47 @@ public sealed class NetworkNamespace
 
         if (Netns.geteuid() != 0)
         {
-            throw new PlatformPrerequisiteException("Creating network namespaces needs root: run as root (sudo), or in a container with CAP_SYS_ADMIN and CAP_NET_ADMIN.");
+            throw new PlatformPrerequisiteException(NotRootMessage(UserNamespaceFacts.Read()));
         }
 
         if (needTun && !File.Exists("/dev/net/tun"))
         {
             throw new PlatformPrerequisiteException("/dev/net/tun is missing: load the tun module (modprobe tun) or, in a container, pass the device through (--device /dev/net/tun).");
         }
+    }
+
+    /// <summary>
+    /// What to tell a user who is not root: run as root, and why an unprivileged user namespace is no way around it
+    /// here (each blocker with its fix). Pure.
+    /// </summary>
+    internal static string NotRootMessage(UserNamespaceFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var blockers = new List<string>();
+        if (facts.MaxUserNamespaces == 0)
+        {
+            blockers.Add("the kernel allows no user namespaces (sysctl user.max_user_namespaces = 0)");
+        }
+
+        if (facts.UnprivilegedUsernsClone == 0)
+        {
+            blockers.Add("the kernel refuses them to unprivileged users (sysctl kernel.unprivileged_userns_clone = 0)");
+        }
+
+        if (facts.AppArmorRestrictsUserns == 1)
+        {
+            blockers.Add("AppArmor restricts them (sysctl kernel.apparmor_restrict_unprivileged_userns = 1)");
+        }
+
+        if (!facts.TunReadWrite)
+        {
+            blockers.Add($"/dev/net/tun is {facts.TunMode ?? "missing"}, so no TAP device (shm0) could be opened inside one (root can make it usable with: chmod 0666 /dev/net/tun)");
+        }
+
+        var why = blockers.Count > 0
+            ? "An unprivileged user namespace is no way around it here: " + string.Join("; ", blockers) + "."
+            : "The kernel would allow an unprivileged user namespace, but actornet does not run its cluster inside one (not built).";
+        return "Creating network namespaces needs root: run as root (sudo), or in a container with CAP_SYS_ADMIN and CAP_NET_ADMIN. " + why;
     }
 
     /// <summary>An existing namespace by name; throws <see cref="PlatformPrerequisiteException"/> when it does not exist.</summary>
@@ -393,5 +427,61 @@ public sealed class PlatformPrerequisiteException : Exception
     /// <summary>Creates the exception without a message (serializer convention).</summary>
     public PlatformPrerequisiteException()
     {
+    }
+}
+
+/// <summary>What decides whether an unprivileged user could use a user namespace (and a TAP device in it) instead of root.</summary>
+/// <param name="MaxUserNamespaces">sysctl user.max_user_namespaces, null when unreadable.</param>
+/// <param name="UnprivilegedUsernsClone">sysctl kernel.unprivileged_userns_clone (Debian), null when absent.</param>
+/// <param name="AppArmorRestrictsUserns">sysctl kernel.apparmor_restrict_unprivileged_userns (Ubuntu), null when absent.</param>
+/// <param name="TunReadWrite">Whether this process can open /dev/net/tun read-write.</param>
+/// <param name="TunMode">/dev/net/tun's permissions as <c>ls -l</c> shows them (e.g. <c>crw-------</c>), null when missing.</param>
+internal sealed record UserNamespaceFacts(long? MaxUserNamespaces, int? UnprivilegedUsernsClone, int? AppArmorRestrictsUserns, bool TunReadWrite, string? TunMode)
+{
+    /// <summary>Reads the facts of this machine and process.</summary>
+    public static UserNamespaceFacts Read() => new(
+        ReadNumber("/proc/sys/user/max_user_namespaces"),
+        (int?)ReadNumber("/proc/sys/kernel/unprivileged_userns_clone"),
+        (int?)ReadNumber("/proc/sys/kernel/apparmor_restrict_unprivileged_userns"),
+        CanOpenTun(),
+        TunDescription());
+
+    private static long? ReadNumber(string path)
+    {
+        try
+        {
+            return long.TryParse(File.ReadAllText(path).Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static bool CanOpenTun()
+    {
+        try
+        {
+            using var handle = File.OpenHandle("/dev/net/tun", FileMode.Open, FileAccess.ReadWrite);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static string? TunDescription()
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists("/dev/net/tun"))
+        {
+            return null;
+        }
+
+        var mode = File.GetUnixFileMode("/dev/net/tun");
+        char Bit(UnixFileMode m, char c) => (mode & m) != 0 ? c : '-';
+        return "c" + Bit(UnixFileMode.UserRead, 'r') + Bit(UnixFileMode.UserWrite, 'w') + Bit(UnixFileMode.UserExecute, 'x')
+            + Bit(UnixFileMode.GroupRead, 'r') + Bit(UnixFileMode.GroupWrite, 'w') + Bit(UnixFileMode.GroupExecute, 'x')
+            + Bit(UnixFileMode.OtherRead, 'r') + Bit(UnixFileMode.OtherWrite, 'w') + Bit(UnixFileMode.OtherExecute, 'x');
     }
 }
