@@ -69,7 +69,7 @@ public sealed class DescriptorSleepTests : IDisposable
         Connect(a, b);
         Connect(b, a);
         a.Engine.BellError.ShouldBeNull();
-        WaitFor(() => a.Engine.IsReceiverSleeping && b.Engine.IsReceiverSleeping);
+        WaitUntilAsleepForGood(a, b);
         Doorbell.IsReceiverSleeping(b.Segment).ShouldBeTrue();
         long rungBefore = a.Engine.DoorbellsRung;
 
@@ -77,13 +77,33 @@ public sealed class DescriptorSleepTests : IDisposable
         a.Os.Send(frame);
 
         b.Receive().ShouldBe(frame);
-        a.Engine.DoorbellsRung.ShouldBeGreaterThan(rungBefore, "a rang b's bell: b slept in poll(2)");
+        // a counts the ring after its write(2) to the bell returns, which can be after b delivered the frame.
+        WaitFor(() => a.Engine.DoorbellsRung > rungBefore); // a rang b's bell: b slept in poll(2)
 
         // And back: b's answer crosses the same way while a sleeps again.
         WaitFor(() => a.Engine.IsReceiverSleeping);
         var answer = FrameBuilder.Ethernet(a.Mac, b.Mac, 0x0800, [1, 2, 3, 4, 5, 6, 7, 8]);
         b.Os.Send(answer);
         a.Receive().ShouldBe(answer);
+    }
+
+    // Both asleep, and still asleep without another sleep started 100 ms later: a bell byte left by the connects
+    // wakes a poller once more right after it first sleeps, and a frame sent then would meet it awake.
+    private static void WaitUntilAsleepForGood(Node a, Node b)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            WaitFor(() => a.Engine.IsReceiverSleeping && b.Engine.IsReceiverSleeping);
+            long sleepsA = a.Engine.ReceiveSleeps, sleepsB = b.Engine.ReceiveSleeps;
+            Thread.Sleep(100);
+            if (a.Engine.IsReceiverSleeping && b.Engine.IsReceiverSleeping && a.Engine.ReceiveSleeps == sleepsA && b.Engine.ReceiveSleeps == sleepsB)
+            {
+                return;
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the pollers did not stay asleep within 20 s");
+        }
     }
 
     private static unsafe bool Readable(int fd)
