@@ -1,13 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using ActorNet.Actors.Cluster.Control;
 using ActorNet.Hocon;
 using ActorNet.Host.Configuration;
 using ActorNet.Host.Network;
 using ActorNet.Host.Node;
 using ActorNet.Host.Orchestration;
-using System.Text.Json.Nodes;
 using Spectre.Console;
 
 namespace ActorNet.Host.Commands;
@@ -16,7 +16,7 @@ namespace ActorNet.Host.Commands;
 /// <c>actornet status [--config FILE] [--node N] [--json]</c>, once, what <c>actornet up</c> shows live: a running node's
 /// view of the cluster (node N, or the first that answers among the file's nodes and seeds: members, states,
 /// reachability, leader, convergence), then the local network of the nodes on this machine from their status files
-/// (processes, member states, adapters, rings with owners and per-ring counters, per-node rates over half a second).
+/// (processes, member states, adapters, rings with owners and per-ring counters, per-node rates between two samples of the status files, which nodes rewrite twice a second).
 /// </summary>
 internal static class StatusCommand
 {
