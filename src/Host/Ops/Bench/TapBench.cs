@@ -16,6 +16,7 @@ namespace ActorNet.Host.Ops.Bench;
 /// <param name="Error">Why this row has no figures, null when it has them.</param>
 /// <param name="Seconds">Length of each iperf3 measurement.</param>
 /// <param name="LoadAverage">The machine's 1-minute load average when the row was measured (other work skews the figures).</param>
+/// <param name="WarmupSeconds">Unmeasured traffic sent over the path before its first figure (see <see cref="TapBenchOptions.WarmupSeconds"/>).</param>
 internal sealed record TapBenchRow(
     string Path,
     int? Mtu,
@@ -28,7 +29,8 @@ internal sealed record TapBenchRow(
     string? Offloads,
     string? Error,
     int Seconds,
-    double? LoadAverage);
+    double? LoadAverage,
+    int WarmupSeconds = 0);
 
 /// <summary>How long and what the TAP benchmark measures.</summary>
 /// <param name="Seconds">Length of each iperf3 run (2 with <c>--quick</c>).</param>
@@ -82,7 +84,7 @@ internal static class TapBench
             if (path.Unavailable() is { } reason)
             {
                 progress.WriteLine($"{path.Name}: unavailable: {reason}");
-                rows.Add(new TapBenchRow(path.Name, null, null, null, null, null, null, false, null, "unavailable: " + reason, options.Seconds, LoadAverage()));
+                rows.Add(new TapBenchRow(path.Name, null, null, null, null, null, null, false, null, "unavailable: " + reason, options.Seconds, LoadAverage(), options.WarmupSeconds));
                 continue;
             }
 
@@ -93,7 +95,7 @@ internal static class TapBench
             catch (Exception ex) when (ex is BenchException or PlatformPrerequisiteException)
             {
                 progress.WriteLine($"{path.Name}: failed: {ex.Message}");
-                rows.Add(new TapBenchRow(path.Name, null, null, null, null, null, null, false, null, "failed: " + ex.Message, options.Seconds, LoadAverage()));
+                rows.Add(new TapBenchRow(path.Name, null, null, null, null, null, null, false, null, "failed: " + ex.Message, options.Seconds, LoadAverage(), options.WarmupSeconds));
             }
         }
 
@@ -133,7 +135,7 @@ internal static class TapBench
             {
                 foreach (var streams in options.Streams)
                 {
-                    rows.Add(new TapBenchRow(path.Name, mtu, streams, null, null, null, null, false, null, $"MTU {mtu.ToString(CultureInfo.InvariantCulture)} not carried: the largest frames that cross are MTU {largest.ToString(CultureInfo.InvariantCulture)}", options.Seconds, LoadAverage()));
+                    rows.Add(new TapBenchRow(path.Name, mtu, streams, null, null, null, null, false, null, $"MTU {mtu.ToString(CultureInfo.InvariantCulture)} not carried: the largest frames that cross are MTU {largest.ToString(CultureInfo.InvariantCulture)}", options.Seconds, LoadAverage(), options.WarmupSeconds));
                 }
             }
             else if (!mtus.Contains(mtu))
@@ -161,7 +163,7 @@ internal static class TapBench
         {
             foreach (var streams in options.Streams)
             {
-                rows.Add(new TapBenchRow(path.Name, mtu, streams, null, null, null, null, largest, null, $"frames of MTU {mtuText} do not cross", options.Seconds, LoadAverage()));
+                rows.Add(new TapBenchRow(path.Name, mtu, streams, null, null, null, null, largest, null, $"frames of MTU {mtuText} do not cross", options.Seconds, LoadAverage(), options.WarmupSeconds));
             }
 
             return;
@@ -178,7 +180,7 @@ internal static class TapBench
             progress.WriteLine($"{path.Name} MTU {mtuText}: iperf3 {streams.ToString(CultureInfo.InvariantCulture)} stream(s), {options.Seconds.ToString(CultureInfo.InvariantCulture)} s");
             var (result, error) = await IperfAsync(scope, link, streams, options.Seconds, cancellation).ConfigureAwait(false);
             var problems = new[] { error, pingAvg is null ? "ping: " + (pingError ?? "no reply") : null }.Where(p => p is not null).ToArray();
-            rows.Add(new TapBenchRow(path.Name, mtu, streams, result?.Gbps, pingAvg, ping?.MedianMs, result?.Retransmits, largest, offloads, problems.Length == 0 ? null : string.Join("; ", problems), options.Seconds, LoadAverage()));
+            rows.Add(new TapBenchRow(path.Name, mtu, streams, result?.Gbps, pingAvg, ping?.MedianMs, result?.Retransmits, largest, offloads, problems.Length == 0 ? null : string.Join("; ", problems), options.Seconds, LoadAverage(), options.WarmupSeconds));
         }
     }
 

@@ -31,6 +31,7 @@ internal static class TapBenchReport
                 Number(json, "retransmits", r.Retransmits);
                 json.WriteBoolean("largest_mtu", r.LargestMtu);
                 json.WriteNumber("seconds", r.Seconds);
+                json.WriteNumber("warmup_seconds", r.WarmupSeconds);
                 if (r.Offloads is null)
                 {
                     json.WriteNull("offloads");

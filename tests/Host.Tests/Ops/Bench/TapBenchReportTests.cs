@@ -6,7 +6,7 @@ namespace ActorNet.Host.Tests.Ops.Bench;
 public class TapBenchReportTests
 {
     private static TapBenchRow Row(string path, int mtu, int streams, double gbps, double ping, bool largest = false) =>
-        new(path, mtu, streams, gbps, ping, ping / 2, 3, largest, "both: tso on", null, 2, 1.5);
+        new(path, mtu, streams, gbps, ping, ping / 2, 3, largest, "both: tso on", null, 2, 1.5, WarmupSeconds: 5);
 
     private static readonly TapBenchRow[] s_rows =
     [
@@ -33,6 +33,7 @@ public class TapBenchReportTests
         rows[1].GetProperty("ping_avg_ms").GetDouble().ShouldBe(0.05);
         rows[1].GetProperty("ping_p50_ms").GetDouble().ShouldBe(0.025);
         rows[1].GetProperty("offloads").GetString().ShouldBe("both: tso on");
+        rows[1].GetProperty("warmup_seconds").GetInt32().ShouldBe(5);
         rows[2].GetProperty("largest_mtu").GetBoolean().ShouldBeTrue();
     }
 

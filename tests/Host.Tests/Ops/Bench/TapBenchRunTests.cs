@@ -31,6 +31,7 @@ public class TapBenchRunTests
 
         progress.ToString().ShouldContain("veth: warming up (1 s of iperf3 and 1 s of pings, not measured)");
         progress.ToString().ShouldNotContain("warm-up iperf3:");
+        rows.ShouldAllBe(r => r.WarmupSeconds == 1);
 
         var r1500 = rows.Single(r => r.Mtu == 1500);
         r1500.Error.ShouldBeNull(progress.ToString());
