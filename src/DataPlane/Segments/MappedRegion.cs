@@ -87,10 +87,9 @@ internal sealed unsafe class MappedRegion : IDisposable
             return;
         }
 
-        fs.Dispose();
         try
         {
-            File.Delete(path);
+            File.Delete(path); // still open: unlinking is fine on Linux, and the caller closes it
         }
         catch (IOException)
         {

@@ -130,7 +130,7 @@ internal static class StatusCommand
     {
         if (network.Nodes.Count == 0 || statuses.Values.All(s => s is null))
         {
-            context.Out.WriteLine($"local network: no node of cluster '{network.Cluster}' reports on this machine (no live status file in {Path.Combine(network.ShmFolder, "status")})");
+            context.Out.WriteLine($"local network: no node of cluster '{network.Cluster}' reports on this machine (no live status file in {StatusFile.FolderIn(network.ShmFolder)})");
             return;
         }
 

@@ -91,9 +91,43 @@ internal sealed partial class StatusJsonContext : JsonSerializerContext
 /// </summary>
 public static class StatusFile
 {
+    private const string FilePrefix = "node-";
+    private const string FileSuffix = ".json";
+
     /// <summary>Path of node <paramref name="nodeId"/>'s status file.</summary>
-    public static string PathFor(string shmRoot, string cluster, int nodeId) =>
-        Path.Combine(shmRoot, cluster, "status", "node-" + nodeId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".json");
+    public static string PathFor(string shmRoot, string cluster, int nodeId) => PathIn(Path.Combine(shmRoot, cluster), nodeId);
+
+    /// <summary>Path of node <paramref name="nodeId"/>'s status file for the cluster whose segments are in <paramref name="shmFolder"/>.</summary>
+    public static string PathIn(string shmFolder, int nodeId) =>
+        Path.Combine(FolderIn(shmFolder), FilePrefix + nodeId.ToString(System.Globalization.CultureInfo.InvariantCulture) + FileSuffix);
+
+    /// <summary>Folder of the status files of the cluster whose segments are in <paramref name="shmFolder"/>.</summary>
+    public static string FolderIn(string shmFolder) => Path.Combine(shmFolder, "status");
+
+    /// <summary>
+    /// The node ids of the status files in <paramref name="shmFolder"/>'s status folder, judged by file name only
+    /// (<c>node-&lt;id&gt;.json</c>, id 1..65534); other files are ignored.
+    /// </summary>
+    public static IReadOnlyList<int> NodeIdsIn(string shmFolder)
+    {
+        var folder = FolderIn(shmFolder);
+        var ids = new List<int>();
+        if (!Directory.Exists(folder))
+        {
+            return ids;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(folder, FilePrefix + "*" + FileSuffix))
+        {
+            var name = Path.GetFileName(file);
+            if (int.TryParse(name.AsSpan(FilePrefix.Length, name.Length - FilePrefix.Length - FileSuffix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) && id is > 0 and < 65535)
+            {
+                ids.Add(id);
+            }
+        }
+
+        return ids;
+    }
 
     /// <summary>Writes <paramref name="status"/> atomically.</summary>
     public static void Write(string path, NodeNetworkStatus status)

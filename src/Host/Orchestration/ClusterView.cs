@@ -67,10 +67,7 @@ public sealed class ClusterView
         _titleHint = titleHint;
     }
 
-    /// <summary>The rates of each node between the last two samples given to <see cref="Sample"/> or <see cref="Render"/>.</summary>
-    public IReadOnlyDictionary<int, NodeRates> Rates { get; private set; } = new Dictionary<int, NodeRates>();
-
-    /// <summary>Takes a sample without rendering it (the first of two, so that the next one has rates); returns <see cref="Rates"/>.</summary>
+    /// <summary>Takes a sample (the first of two gives no rates); returns each node's rates since the previous sample.</summary>
     public IReadOnlyDictionary<int, NodeRates> Sample(IReadOnlyDictionary<int, NodeNetworkStatus?> statuses)
     {
         ArgumentNullException.ThrowIfNull(statuses);
@@ -89,7 +86,6 @@ public sealed class ClusterView
         }
 
         _previous = now;
-        Rates = rates;
         return rates;
     }
 
@@ -97,7 +93,7 @@ public sealed class ClusterView
     public IRenderable Render(IReadOnlyDictionary<int, NodeNetworkStatus?> statuses)
     {
         ArgumentNullException.ThrowIfNull(statuses);
-        Sample(statuses);
+        var rates = Sample(statuses);
         var members = new Table().Border(TableBorder.Rounded).Title($"[bold]cluster {Markup.Escape(_cluster)}[/]  {Markup.Escape(_titleHint)}".TrimEnd());
         foreach (var h in new[] { "node", "name", "process", "member", "pid", "shm0", "up for", "tx Mbit/s", "rx Mbit/s", "tx fr/s", "rx fr/s", "drops" })
         {
@@ -121,7 +117,7 @@ public sealed class ClusterView
 
             var a = s.AdapterCounters;
             string txRate = "-", rxRate = "-", txFps = "-", rxFps = "-";
-            if (Rates.TryGetValue(node.Id, out var r))
+            if (rates.TryGetValue(node.Id, out var r))
             {
                 txRate = F(r.TxMbitPerSecond);
                 rxRate = F(r.RxMbitPerSecond);

@@ -24,7 +24,6 @@ public sealed record NetworkStatusSource(string Cluster, string ShmFolder, IRead
         var runFolder = config.GetString("actornet.orchestration.run-folder", string.Empty);
         var state = runFolder.Length == 0 ? null : ClusterState.TryRead(ClusterPlan.StateFilePath(runFolder, cluster));
         var shmFolder = state is { ShmFolder.Length: > 0 } ? state.ShmFolder : Path.Combine(config.GetString("actornet.shared-memory.root", "/dev/shm/actornet"), cluster);
-        var statusFolder = Path.Combine(shmFolder, "status");
 
         var ids = new SortedSet<int>();
         if (state is { Pids.Count: > 0 })
@@ -33,7 +32,7 @@ public sealed record NetworkStatusSource(string Cluster, string ShmFolder, IRead
         }
         else
         {
-            ids.UnionWith(StatusFileIds(statusFolder));
+            ids.UnionWith(StatusFile.NodeIdsIn(shmFolder));
             foreach (var id in ConfigLoader.NodeSectionIds(config))
             {
                 if (int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and < 65535)
@@ -46,7 +45,7 @@ public sealed record NetworkStatusSource(string Cluster, string ShmFolder, IRead
         var nodes = new List<ViewNode>();
         foreach (var id in ids)
         {
-            var status = StatusFile.TryRead(PathOf(shmFolder, id));
+            var status = StatusFile.TryRead(StatusFile.PathIn(shmFolder, id));
             var idText = id.ToString(CultureInfo.InvariantCulture);
             var name = status?.NodeName is { Length: > 0 } n ? n : config.GetString($"actornet.nodes.{idText}.node.name", "node " + idText);
             var address = status?.Address is { Length: > 0 } a ? a
@@ -67,34 +66,11 @@ public sealed record NetworkStatusSource(string Cluster, string ShmFolder, IRead
         var result = new SortedDictionary<int, NodeNetworkStatus?>();
         foreach (var node in Nodes)
         {
-            var s = StatusFile.TryRead(PathOf(ShmFolder, node.Id));
+            var s = StatusFile.TryRead(StatusFile.PathIn(ShmFolder, node.Id));
             bool live = s is not null && s.NodeId == node.Id && (!Pids.TryGetValue(node.Id, out var pid) || pid == s.Pid) && LocalCluster.IsAlive(s.Pid);
             result[node.Id] = live ? s : null;
         }
 
         return result;
-    }
-
-    private static string PathOf(string shmFolder, int nodeId) =>
-        Path.Combine(shmFolder, "status", "node-" + nodeId.ToString(CultureInfo.InvariantCulture) + ".json");
-
-    private static IEnumerable<int> StatusFileIds(string statusFolder)
-    {
-        if (!Directory.Exists(statusFolder))
-        {
-            return [];
-        }
-
-        var ids = new List<int>();
-        foreach (var file in Directory.EnumerateFiles(statusFolder, "node-*.json"))
-        {
-            var name = Path.GetFileNameWithoutExtension(file);
-            if (int.TryParse(name.AsSpan("node-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id is > 0 and < 65535)
-            {
-                ids.Add(id);
-            }
-        }
-
-        return ids;
     }
 }
